@@ -1,0 +1,3 @@
+from tagger.cli.app import main
+
+main()

@@ -1,8 +1,8 @@
 """Streaming corpus readers. Every format becomes an iterator of `Article`.
 
 Formats are chosen by name: `.jsonl`/`.ndjson`, `.csv`, `.txt` (digest layout), `.sgm`
-(Reuters-21578), each optionally `.gz`; a folder reads the supported files inside it in name
-order (a folder of `reut2-*.sgm` files is read as Reuters).
+(Reuters-21578), each optionally `.gz`; a folder reads the supported files inside it (and its subfolders) in
+path order (a folder of `reut2-*.sgm` files is read as Reuters).
 """
 
 from __future__ import annotations
@@ -48,7 +48,10 @@ def corpus_files(path: Path) -> list[Path]:
         reuters = sorted(path.glob("reut2-*.sgm")) + sorted(path.glob("reut2-*.sgm.gz"))
         if reuters:
             return reuters
-        files = sorted(p for p in path.iterdir() if p.is_file() and _reader_for(p))
+        files = sorted(
+            p for p in path.rglob("*")
+            if p.is_file() and _reader_for(p) and not any(x.startswith(".") for x in p.relative_to(path).parts)
+        )
         if not files:
             raise CorpusError(f"{path}: no corpus files (.jsonl, .csv, .txt, .sgm) in this folder")
         return files
@@ -97,3 +100,15 @@ def read_corpus(
             continue
         stats.read += 1
         yield record
+
+
+def corpus_checksum(articles: Iterable[Article]) -> str:
+    """sha256 over ids, titles, texts and tags: identifies the exact training data."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+    for a in articles:
+        digest.update(json.dumps([a.id, a.title, a.text, list(a.tags)]).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()

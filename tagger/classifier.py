@@ -1,0 +1,120 @@
+"""One-vs-rest linear classifiers over sparse features, with a registry of kinds.
+
+Each label gets its own binary linear model; all of them are kept as one dense weight matrix so
+scoring a batch is a single sparse-by-dense product. liblinear releases the GIL while it trains,
+so labels (and cross-validation folds) train in parallel threads without copying the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy import sparse
+
+from tagger.errors import TrainingError
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    kind: str = "svc"
+    C: float = 1.0
+    seed: int = 0
+    n_jobs: int = -1
+
+
+def _make_svc(cfg: ClassifierConfig) -> Any:
+    from sklearn.svm import LinearSVC
+
+    return LinearSVC(C=cfg.C, dual=True, tol=1e-3, max_iter=2000, random_state=cfg.seed)
+
+
+def _make_logreg(cfg: ClassifierConfig) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=cfg.C * 10, solver="liblinear", random_state=cfg.seed)
+
+
+KINDS: dict[str, Callable[[ClassifierConfig], Any]] = {
+    "svc": _make_svc,
+    "logreg": _make_logreg,
+}
+"""Registry of binary linear learners (kind name -> factory). Add a kind here."""
+
+
+def _fit_one(
+    cfg: ClassifierConfig, X: sparse.csr_matrix, y: np.ndarray
+) -> tuple[np.ndarray, float]:
+    if y.min() == y.max():
+        # A label with no positive (or no negative) example in this fold: a constant score.
+        return np.zeros(X.shape[1], np.float32), (1.0 if y[0] else -1.0)
+    model = KINDS[cfg.kind](cfg).fit(X, y)
+    return model.coef_.ravel().astype(np.float32), float(model.intercept_[0])
+
+
+class OneVsRestLinear:
+    """Multi-label linear classifier: fit(X, Y) -> self; decision_function(X) -> scores."""
+
+    def __init__(self, config: ClassifierConfig | None = None) -> None:
+        self.config = config or ClassifierConfig()
+
+    def fit(
+        self, X: sparse.csr_matrix, Y: np.ndarray, progress: ProgressFn | None = None
+    ) -> OneVsRestLinear:
+        if self.config.kind not in KINDS:
+            raise TrainingError(
+                f"unknown classifier kind '{self.config.kind}' (choose: {', '.join(KINDS)})"
+            )
+        results = run_parallel(
+            [(self.config, X, Y[:, j]) for j in range(Y.shape[1])], self.config.n_jobs, progress
+        )
+        self.coef_ = np.vstack([w for w, _ in results])
+        self.intercept_ = np.array([b for _, b in results], dtype=np.float32)
+        return self
+
+    def decision_function(self, X: sparse.csr_matrix) -> np.ndarray:
+        scores = X @ self.coef_.T
+        return np.asarray(scores, dtype=np.float32) + self.intercept_
+
+
+def run_parallel(
+    tasks: list[tuple[ClassifierConfig, sparse.csr_matrix, np.ndarray]],
+    n_jobs: int,
+    progress: ProgressFn | None = None,
+) -> list[tuple[np.ndarray, float]]:
+    """Fit many binary models in threads, reporting progress as they finish (in task order)."""
+    out: list[tuple[np.ndarray, float]] = []
+    runner = Parallel(n_jobs=n_jobs, backend="threading", return_as="generator")
+    for i, result in enumerate(runner(delayed(_fit_one)(*t) for t in tasks), start=1):
+        out.append(result)
+        if progress is not None:
+            progress(i, len(tasks))
+    return out
+
+
+def cross_val_decision(
+    config: ClassifierConfig,
+    X: sparse.csr_matrix,
+    Y: np.ndarray,
+    folds: int,
+    progress: ProgressFn | None = None,
+) -> np.ndarray:
+    """Out-of-fold decision scores for every (document, label), all folds trained in parallel."""
+    from sklearn.model_selection import KFold
+
+    splits = list(KFold(folds, shuffle=True, random_state=config.seed).split(X))
+    tasks = [(config, X[train], Y[train, j]) for train, _ in splits for j in range(Y.shape[1])]
+    results = run_parallel(tasks, config.n_jobs, progress)
+    oof = np.zeros(Y.shape, dtype=np.float32)
+    n_labels = Y.shape[1]
+    for f, (_, held_out) in enumerate(splits):
+        part = results[f * n_labels : (f + 1) * n_labels]
+        W = np.vstack([w for w, _ in part])
+        b = np.array([c for _, c in part], dtype=np.float32)
+        oof[held_out] = np.asarray(X[held_out] @ W.T) + b
+    return oof

@@ -1,0 +1,1 @@
+"""Command-line interface (typer). Thin wrappers: parse, call one core function, render."""

@@ -1,0 +1,74 @@
+"""`tagger evaluate`: multi-label metrics for a model on labeled articles, or cross-validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from tagger.cli.common import DEFAULT_MODEL, err, fail, handle_errors, out, progress_display
+
+
+@handle_errors
+def evaluate_command(
+    corpus: list[Path] = typer.Argument(..., help="Labeled corpus files or folders."),
+    model: Path = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model bundle to evaluate."),
+    cv: int | None = typer.Option(
+        None, "--cv", min=2, help="Instead of a model: k-fold cross-validation of training."
+    ),
+    tags_field: str = typer.Option("tags", help="Record field holding the true tags."),
+    seed: int = typer.Option(0, help="Seed for --cv folds and training."),
+    top: int = typer.Option(30, help="Rows of the per-tag table (by support)."),
+    skip_invalid: bool = typer.Option(False, help="Skip and count invalid records."),
+    as_json: bool = typer.Option(False, "--json", help="Print all metrics as one JSON object."),
+) -> None:
+    """Micro/macro/sample F1, precision@1/3 and per-tag precision/recall/F1/support.
+
+    Examples: tagger evaluate --model models/reuters test.jsonl  |  tagger evaluate --cv 5 corpus/
+    """
+    from tagger.corpus import ReadStats, read_corpus
+
+    stats = ReadStats()
+    articles = list(read_corpus(corpus, tags_field, skip_invalid, stats))
+    if not articles:
+        raise fail("no articles to evaluate")
+    if cv is not None:
+        from tagger.classifier import ClassifierConfig
+        from tagger.training import TrainConfig, cross_validate
+
+        config = TrainConfig(classifier=ClassifierConfig(seed=seed), min_tag_docs=2)
+        with progress_display(as_json) as progress:
+            result = cross_validate(articles, config, cv, progress)
+    else:
+        from tagger.bundle import load_bundle
+        from tagger.evaluate import evaluate_model
+
+        result = evaluate_model(load_bundle(model).model, articles)
+    result["skipped_invalid"] = stats.skipped
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        render(result, top)
+
+
+def render(result: dict[str, Any], top: int) -> None:
+    from rich.table import Table
+
+    summary = Table(show_header=False, show_edge=False, box=None)
+    for key in ("n_docs", "micro_f1", "macro_f1", "samples_f1", "precision_at_1", "precision_at_3"):
+        summary.add_row(key, str(result[key]))
+    out.print(summary)
+    table = Table(title="per tag (by support)", title_justify="left", show_edge=False)
+    for col in ("tag", "precision", "recall", "f1", "support", "predicted"):
+        table.add_column(col, justify="left" if col == "tag" else "right")
+    rows = sorted(result["per_tag"].items(), key=lambda kv: -kv[1]["support"])
+    for tag, m in rows[:top]:
+        table.add_row(tag, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
+                      str(m["support"]), str(m["predicted"]))
+    out.print(table)
+    if len(rows) > top:
+        err.print(f"({len(rows) - top} more tags; --top N or --json for all)")
+    if result.get("unknown_tags"):
+        err.print(f"Tags the model does not know (counted as misses): {', '.join(result['unknown_tags'])}")

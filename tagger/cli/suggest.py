@@ -1,0 +1,65 @@
+"""`tagger suggest`: tags (and entities) for drafts, as a table or JSON Lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from tagger.cli.common import DEFAULT_MODEL, fail, handle_errors, out
+from tagger.normalize import DEFAULT_MAX_BYTES
+
+
+@handle_errors
+def suggest_command(
+    inputs: list[str] = typer.Argument(
+        None, help="Draft files (.txt plain or digest layout, .jsonl) or '-' for stdin."
+    ),
+    model: Path = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model bundle folder."),
+    limit: int = typer.Option(5, min=1, help="At most this many tags per article."),
+    threshold: float | None = typer.Option(
+        None, min=0.0, max=1.0, help="Suggest every tag scoring at least this (0-1) instead of "
+        "the learned per-tag thresholds.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines: one object per article."),
+    max_bytes: int = typer.Option(
+        DEFAULT_MAX_BYTES, envvar="TAGGER_MAX_BYTES", help="Refuse drafts larger than this."
+    ),
+) -> None:
+    """Suggest tags for drafts with calibrated scores (0-1).
+
+    Examples: tagger suggest draft.txt  |  cat drafts.jsonl | tagger suggest --json -
+    """
+    from tagger.inputs import read_drafts
+    from tagger.pipeline import SuggestOptions, Tagger
+
+    paths = inputs or []
+    if not paths:
+        if sys.stdin.isatty():
+            raise fail("give draft files, or '-' to read a draft from stdin")
+        paths = ["-"]
+    stdin_bytes = sys.stdin.buffer.read() if "-" in paths else None
+    articles = list(read_drafts(paths, stdin_bytes, max_bytes))
+    tagger = Tagger.load(model)
+    suggestions = tagger.suggest_batch(articles, SuggestOptions(limit, threshold))
+    for article, suggestion in zip(articles, suggestions, strict=True):
+        if as_json:
+            sys.stdout.write(json.dumps(suggestion.to_dict()) + "\n")
+        else:
+            _print_table(article.title or article.id, suggestion)
+
+
+def _print_table(heading: str, suggestion: object) -> None:
+    from rich.table import Table
+
+    from tagger.types import Suggestion
+
+    assert isinstance(suggestion, Suggestion)
+    table = Table(title=heading, title_justify="left", show_edge=False)
+    table.add_column("tag")
+    table.add_column("score", justify="right")
+    for t in suggestion.tags:
+        table.add_row(t.tag, f"{t.score:.2f}")
+    out.print(table)

@@ -1,0 +1,42 @@
+"""The trained tag model: features, per-tag linear scores, calibration and the decision rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tagger.classifier import OneVsRestLinear
+from tagger.features import TextFeatures
+from tagger.thresholds import DecisionConfig, calibrate, decide, rank_limit
+
+
+@dataclass
+class TagModel:
+    """Everything needed to score text; saved as one joblib artifact inside a bundle."""
+
+    labels: list[str]
+    features: TextFeatures
+    classifier: OneVsRestLinear
+    thresholds: np.ndarray
+    platt: np.ndarray
+    decision: DecisionConfig
+
+    def raw_scores(self, texts: Sequence[str]) -> np.ndarray:
+        return self.classifier.decision_function(self.features.transform(texts))
+
+    def predict(
+        self, texts: Sequence[str], limit: int | None = None, min_score: float | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """Chosen tags per text as (tag, calibrated score), best first."""
+        raw = self.raw_scores(texts)
+        probs = calibrate(raw, self.platt)
+        chosen = decide(raw, self.thresholds, self.decision)
+        ranked = rank_limit(probs, chosen, limit, min_score)
+        return [[(self.labels[j], float(probs[i, j])) for j in row] for i, row in enumerate(ranked)]
+
+    def threshold_scores(self) -> dict[str, float]:
+        """Each tag's learned threshold, expressed as a calibrated score."""
+        probs = calibrate(self.thresholds[np.newaxis, :].clip(-1e3, 1e3), self.platt)[0]
+        return {t: float(p) for t, p in zip(self.labels, probs, strict=True)}

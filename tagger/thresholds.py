@@ -1,0 +1,95 @@
+"""Decision rule: per-tag thresholds (SCut), calibrated scores, fallback, limit.
+
+* SCut: for each tag, the threshold on held-out (cross-validated) scores that maximizes that
+  tag's F1. When even the best F1 is poor (below `fbr`), the threshold is not allowed under the
+  classifier's own boundary (0): rare tags otherwise learn thresholds that fire everywhere.
+* Platt scaling maps each tag's raw score to a probability, fitted on the same held-out scores,
+  so scores are comparable across tags and `--threshold 0.5` means what it says.
+* An article where no tag clears its threshold gets the tag with the best margin (fallback).
+* `limit` and a user threshold apply last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class DecisionConfig:
+    fbr: float = 0.15
+    fallback: bool = True
+
+
+def fit_scut(scores: np.ndarray, Y: np.ndarray, fbr: float) -> np.ndarray:
+    """Per-tag thresholds on raw scores from out-of-fold `scores` and 0/1 truth `Y`."""
+    n_docs, n_tags = Y.shape
+    thresholds = np.zeros(n_tags, dtype=np.float32)
+    ranks = np.arange(1, n_docs + 1)
+    for j in range(n_tags):
+        s = scores[:, j]
+        order = np.argsort(-s, kind="stable")
+        hits = Y[order, j]
+        positives = hits.sum()
+        if positives == 0:
+            thresholds[j] = np.inf
+            continue
+        f1 = 2 * np.cumsum(hits) / (ranks + positives)
+        best = int(np.argmax(f1))
+        below = s[order[best + 1]] if best + 1 < n_docs else s[order[best]] - 1.0
+        thr = (s[order[best]] + below) / 2
+        if f1[best] < fbr:
+            thr = max(thr, 0.0)
+        thresholds[j] = thr
+    return thresholds
+
+
+def fit_platt(scores: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per-tag (a, b) so that sigmoid(a * score + b) estimates P(tag | article)."""
+    from sklearn.linear_model import LogisticRegression
+
+    params = np.tile(np.array([[2.0, 0.0]], dtype=np.float64), (Y.shape[1], 1))
+    for j in range(Y.shape[1]):
+        y = Y[:, j]
+        if y.min() == y.max():
+            continue
+        lr = LogisticRegression(C=100.0).fit(scores[:, j : j + 1].astype(np.float64), y)
+        a, b = float(lr.coef_[0, 0]), float(lr.intercept_[0])
+        if a > 0:  # a non-increasing map would reorder articles; keep the default then
+            params[j] = (a, b)
+    return params
+
+
+def calibrate(scores: np.ndarray, params: np.ndarray) -> np.ndarray:
+    z = scores * params[:, 0].astype(np.float32) + params[:, 1].astype(np.float32)
+    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+
+
+def decide(
+    scores: np.ndarray, thresholds: np.ndarray, config: DecisionConfig
+) -> np.ndarray:
+    """0/1 matrix of chosen tags from raw scores: threshold per tag, then fallback."""
+    chosen = scores >= thresholds
+    if config.fallback:
+        empty = ~chosen.any(axis=1)
+        if empty.any():
+            margin = scores[empty] - thresholds
+            chosen[np.flatnonzero(empty), np.argmax(margin, axis=1)] = True
+    return chosen
+
+
+def rank_limit(
+    probs: np.ndarray, chosen: np.ndarray, limit: int | None, min_score: float | None
+) -> list[list[int]]:
+    """Per article, the chosen tag indices ordered by score, filtered and cut to `limit`.
+
+    A user `min_score` replaces the learned thresholds: every tag scoring at least it is kept.
+    """
+    out: list[list[int]] = []
+    for i in range(probs.shape[0]):
+        row = probs[i]
+        keep = np.flatnonzero(row >= min_score) if min_score is not None else np.flatnonzero(chosen[i])
+        ordered = keep[np.argsort(-row[keep], kind="stable")]
+        out.append([int(j) for j in (ordered[:limit] if limit is not None else ordered)])
+    return out

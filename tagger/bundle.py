@@ -80,8 +80,12 @@ def save_bundle(model: TagModel, out: Path, info: dict[str, Any]) -> Path:
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "versions": environment_versions(),
             "tags": list(model.labels),
-            "artifacts": {ARTIFACT: {"sha256": sha256_file(tmp / ARTIFACT),
-                                     "bytes": (tmp / ARTIFACT).stat().st_size}},
+            "artifacts": {
+                ARTIFACT: {
+                    "sha256": sha256_file(tmp / ARTIFACT),
+                    "bytes": (tmp / ARTIFACT).stat().st_size,
+                }
+            },
             **info,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
@@ -110,7 +114,9 @@ def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest of the bundle at `path`, validated for shape only."""
     manifest_path = path / MANIFEST
     if not path.exists():
-        raise BundleError(f"{path}: no such model; train one with `tagger train CORPUS --out {path}`")
+        raise BundleError(
+            f"{path}: no such model; train one with `tagger train CORPUS --out {path}`"
+        )
     if not path.is_dir():
         raise BundleError(f"{path}: a model bundle is a directory with {MANIFEST}")
     if not manifest_path.exists():

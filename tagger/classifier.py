@@ -108,7 +108,12 @@ def cross_val_decision(
     from sklearn.model_selection import KFold
 
     splits = list(KFold(folds, shuffle=True, random_state=config.seed).split(X))
-    tasks = [(config, X[train], Y[train, j]) for train, _ in splits for j in range(Y.shape[1])]
+    fold_X = [X[train] for train, _ in splits]  # slice once per fold, shared by its labels
+    tasks = [
+        (config, fold_X[f], Y[train, j])
+        for f, (train, _) in enumerate(splits)
+        for j in range(Y.shape[1])
+    ]
     results = run_parallel(tasks, config.n_jobs, progress)
     oof = np.zeros(Y.shape, dtype=np.float32)
     n_labels = Y.shape[1]

@@ -48,10 +48,15 @@ def multilabel_metrics(
     samples = np.where(denom > 0, 2 * doc_tp / np.maximum(denom, 1), 1.0)
     support = Y.sum(axis=0)
     per_tag = {
-        t: {"precision": round(float(p[j]), 4), "recall": round(float(r[j]), 4),
-            "f1": round(float(f[j]), 4), "support": int(support[j]),
-            "predicted": int(P[:, j].sum())}
-        for j, t in enumerate(labels) if active[j]
+        t: {
+            "precision": round(float(p[j]), 4),
+            "recall": round(float(r[j]), 4),
+            "f1": round(float(f[j]), 4),
+            "support": int(support[j]),
+            "predicted": int(P[:, j].sum()),
+        }
+        for j, t in enumerate(labels)
+        if active[j]
     }
     return {
         "n_docs": int(Y.shape[0]),
@@ -74,7 +79,6 @@ def binarize(articles: Sequence[Article], labels: Sequence[str]) -> np.ndarray:
             if j is not None:
                 Y[i, j] = 1
     return Y
-
 
 
 def evaluate_model(model: Any, articles: Sequence[Article]) -> dict[str, Any]:

@@ -49,29 +49,37 @@ class TextFeatures:
         return self.config.min_df if n_docs >= 20 * self.config.min_df else 1
 
     def fit(self, texts: Sequence[str]) -> TextFeatures:
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Learn vocabularies and weights, and return the features (one tokenization pass)."""
         cfg = self.config
         min_df = self._min_df(len(texts))
         self.word_ = TfidfVectorizer(
-            ngram_range=(1, cfg.word_ngrams), sublinear_tf=True, min_df=min_df,
-            max_features=cfg.max_features, dtype=np.float64,
-        ).fit(texts)
+            ngram_range=(1, cfg.word_ngrams),
+            sublinear_tf=True,
+            min_df=min_df,
+            max_features=cfg.max_features,
+            dtype=np.float64,
+        )
+        blocks = [self.word_.fit_transform(texts)]
         self.prefix_: TfidfVectorizer | None = None
         if cfg.prefix_length > 0:
             self.prefix_ = TfidfVectorizer(
-                analyzer=PrefixAnalyzer(cfg.prefix_length), sublinear_tf=True, min_df=min_df,
+                analyzer=PrefixAnalyzer(cfg.prefix_length),
+                sublinear_tf=True,
+                min_df=min_df,
                 dtype=np.float64,
-            ).fit(texts)
-        return self
+            )
+            blocks.append(self.prefix_.fit_transform(texts))
+        return _join(blocks)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         blocks = [self.word_.transform(texts)]
         if self.prefix_ is not None:
             blocks.append(self.prefix_.transform(texts))
-        stacked = sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
-        return normalize(stacked, copy=False).tocsr()
-
-    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return self.fit(texts).transform(texts)
+        return _join(blocks)
 
     def feature_names(self) -> list[str]:
         """Readable names, used for evidence: words as they are, prefixes marked with '~'."""
@@ -79,3 +87,8 @@ class TextFeatures:
         if self.prefix_ is not None:
             names.extend(f"{p}~" for p in self.prefix_.get_feature_names_out())
         return names
+
+
+def _join(blocks: list[sparse.csr_matrix]) -> sparse.csr_matrix:
+    stacked = sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
+    return normalize(stacked, copy=False).tocsr()

@@ -65,6 +65,8 @@ def read_drafts(
         except IsADirectoryError:
             raise InputError(f"{path}: is a directory") from None
         if len(data) > max_bytes * 4:
-            raise InputError(f"{path}: file is {len(data):,} bytes, over the limit of {max_bytes:,}")
+            raise InputError(
+                f"{path}: file is {len(data):,} bytes, over the limit of {max_bytes:,}"
+            )
         name = path.name.removesuffix(".txt")
         yield from articles_from_text(decode_input(data, str(path)), name, max_bytes)

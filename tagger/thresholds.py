@@ -63,12 +63,11 @@ def fit_platt(scores: np.ndarray, Y: np.ndarray) -> np.ndarray:
 
 def calibrate(scores: np.ndarray, params: np.ndarray) -> np.ndarray:
     z = scores * params[:, 0].astype(np.float32) + params[:, 1].astype(np.float32)
-    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+    probs: np.ndarray = (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+    return probs
 
 
-def decide(
-    scores: np.ndarray, thresholds: np.ndarray, config: DecisionConfig
-) -> np.ndarray:
+def decide(scores: np.ndarray, thresholds: np.ndarray, config: DecisionConfig) -> np.ndarray:
     """0/1 matrix of chosen tags from raw scores: threshold per tag, then fallback."""
     chosen = scores >= thresholds
     if config.fallback:
@@ -89,7 +88,9 @@ def rank_limit(
     out: list[list[int]] = []
     for i in range(probs.shape[0]):
         row = probs[i]
-        keep = np.flatnonzero(row >= min_score) if min_score is not None else np.flatnonzero(chosen[i])
+        keep = (
+            np.flatnonzero(row >= min_score) if min_score is not None else np.flatnonzero(chosen[i])
+        )
         ordered = keep[np.argsort(-row[keep], kind="stable")]
         out.append([int(j) for j in (ordered[:limit] if limit is not None else ordered)])
     return out

@@ -12,8 +12,8 @@ import numpy as np
 
 from tagger.classifier import ClassifierConfig, OneVsRestLinear, cross_val_decision
 from tagger.errors import TrainingError
-from tagger.features import FeatureConfig, TextFeatures
 from tagger.evaluate import binarize, multilabel_metrics
+from tagger.features import FeatureConfig, TextFeatures
 from tagger.model import TagModel
 from tagger.thresholds import DecisionConfig, decide, fit_platt, fit_scut
 from tagger.types import Article

@@ -20,13 +20,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_MODEL = Path(os.environ.get("TAGGER_MODEL", "models/default"))
 
 
 def fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False)
+    # Plain write: one line however long, and no markup parsing of "[E200]".
+    sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.flush()
     return typer.Exit(2)
 
 
@@ -58,8 +60,12 @@ def progress_display(quiet: bool = False) -> Iterator[Callable[[str, int, int], 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
         with Progress(
-            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=err, transient=False,
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
         ) as bar:
             tasks: dict[str, Any] = {}
 

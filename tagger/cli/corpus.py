@@ -52,8 +52,16 @@ def stats_command(
         out.print_json(json.dumps(stats))
         return
     summary = Table(show_header=False, show_edge=False, box=None)
-    for key in ("documents", "invalid_records", "distinct_tags", "tag_assignments",
-                "untagged_documents", "mean_words", "duplicate_ids", "duplicate_texts"):
+    for key in (
+        "documents",
+        "invalid_records",
+        "distinct_tags",
+        "tag_assignments",
+        "untagged_documents",
+        "mean_words",
+        "duplicate_ids",
+        "duplicate_texts",
+    ):
         summary.add_row(key.replace("_", " "), str(stats[key]))
     per_doc = ", ".join(f"{k}: {v}" for k, v in stats["tags_per_document"].items())
     summary.add_row("tags per document", per_doc)

@@ -65,10 +65,18 @@ def render(result: dict[str, Any], top: int) -> None:
         table.add_column(col, justify="left" if col == "tag" else "right")
     rows = sorted(result["per_tag"].items(), key=lambda kv: -kv[1]["support"])
     for tag, m in rows[:top]:
-        table.add_row(tag, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
-                      str(m["support"]), str(m["predicted"]))
+        table.add_row(
+            tag,
+            f"{m['precision']:.3f}",
+            f"{m['recall']:.3f}",
+            f"{m['f1']:.3f}",
+            str(m["support"]),
+            str(m["predicted"]),
+        )
     out.print(table)
     if len(rows) > top:
         err.print(f"({len(rows) - top} more tags; --top N or --json for all)")
     if result.get("unknown_tags"):
-        err.print(f"Tags the model does not know (counted as misses): {', '.join(result['unknown_tags'])}")
+        err.print(
+            f"Tags the model does not know (counted as misses): {', '.join(result['unknown_tags'])}"
+        )

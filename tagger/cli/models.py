@@ -38,9 +38,14 @@ def list_command(
             table.add_row(r["name"], f"[red]{r['error']}[/]", "", "", "", "")
             continue
         cv = (r.get("metrics") or {}).get("cross_validation") or {}
-        table.add_row(r["name"], str(r.get("created", "")), str(len(r.get("tags", []))),
-                      str((r.get("corpus") or {}).get("n_articles", "")),
-                      str(cv.get("micro_f1", "")), str(cv.get("macro_f1", "")))
+        table.add_row(
+            r["name"],
+            str(r.get("created", "")),
+            str(len(r.get("tags", []))),
+            str((r.get("corpus") or {}).get("n_articles", "")),
+            str(cv.get("micro_f1", "")),
+            str(cv.get("macro_f1", "")),
+        )
     out.print(table)
 
 

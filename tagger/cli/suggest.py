@@ -20,7 +20,10 @@ def suggest_command(
     model: Path = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model bundle folder."),
     limit: int = typer.Option(5, min=1, help="At most this many tags per article."),
     threshold: float | None = typer.Option(
-        None, min=0.0, max=1.0, help="Suggest every tag scoring at least this (0-1) instead of "
+        None,
+        min=0.0,
+        max=1.0,
+        help="Suggest every tag scoring at least this (0-1) instead of "
         "the learned per-tag thresholds.",
     ),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines: one object per article."),

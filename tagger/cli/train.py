@@ -20,14 +20,13 @@ def train_command(
     folds: int = typer.Option(5, min=2, help="Cross-validation folds for thresholds."),
     seed: int = typer.Option(0, help="Random seed; a fixed seed gives the same model."),
     kind: str = typer.Option("svc", help="Classifier kind: svc (LinearSVC) or logreg."),
-    c: float = typer.Option(1.0, "--C", min=1e-6, help="Regularization strength (larger fits harder)."),
+    c: float = typer.Option(
+        1.0, "--C", min=1e-6, help="Regularization strength (larger fits harder)."
+    ),
     min_tag_docs: int = typer.Option(2, min=1, help="Drop tags used by fewer articles."),
     prefix_length: int = typer.Option(5, min=0, help="Word-prefix features length (0: off)."),
     jobs: int = typer.Option(-1, help="Threads for training (-1: all cores)."),
     skip_invalid: bool = typer.Option(False, help="Skip and count invalid records."),
-    feedback: Path | None = typer.Option(
-        None, help="SQLite feedback database from `tagger serve` to learn editors' choices."
-    ),
     as_json: bool = typer.Option(False, "--json", help="Print the training report as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
@@ -44,22 +43,23 @@ def train_command(
 
     stats = ReadStats()
     articles = list(read_corpus(corpus, tags_field, skip_invalid, stats))
-    if feedback is not None:
-        from tagger.feedback import apply_feedback
-
-        articles = apply_feedback(articles, feedback)
     config = TrainConfig(
         features=FeatureConfig(prefix_length=prefix_length),
         classifier=ClassifierConfig(kind=kind, C=c, seed=seed, n_jobs=jobs),
-        folds=folds, min_tag_docs=min_tag_docs, tags_field=tags_field,
+        folds=folds,
+        min_tag_docs=min_tag_docs,
+        tags_field=tags_field,
     )
     with progress_display(quiet or as_json) as progress:
         result = train(articles, config, progress)
     info = {
         "training": config.to_dict(),
-        "corpus": {"paths": [str(p) for p in corpus], "sha256": corpus_checksum(articles),
-                   "n_articles": len(articles), "skipped_invalid": stats.skipped,
-                   "feedback": str(feedback) if feedback else None},
+        "corpus": {
+            "paths": [str(p) for p in corpus],
+            "sha256": corpus_checksum(articles),
+            "n_articles": len(articles),
+            "skipped_invalid": stats.skipped,
+        },
         "metrics": {"cross_validation": result.report["cv_metrics"]},
         "report": {k: v for k, v in result.report.items() if k != "cv_metrics"},
     }

@@ -1,8 +1,8 @@
 """Streaming corpus readers. Every format becomes an iterator of `Article`.
 
 Formats are chosen by name: `.jsonl`/`.ndjson`, `.csv`, `.txt` (digest layout), `.sgm`
-(Reuters-21578), each optionally `.gz`; a folder reads the supported files inside it (and its subfolders) in
-path order (a folder of `reut2-*.sgm` files is read as Reuters).
+(Reuters-21578), each optionally `.gz`; a folder reads the supported files inside it (and its
+subfolders) in path order (a folder of `reut2-*.sgm` files is read as Reuters).
 """
 
 from __future__ import annotations
@@ -49,8 +49,11 @@ def corpus_files(path: Path) -> list[Path]:
         if reuters:
             return reuters
         files = sorted(
-            p for p in path.rglob("*")
-            if p.is_file() and _reader_for(p) and not any(x.startswith(".") for x in p.relative_to(path).parts)
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and _reader_for(p)
+            and not any(x.startswith(".") for x in p.relative_to(path).parts)
         )
         if not files:
             raise CorpusError(f"{path}: no corpus files (.jsonl, .csv, .txt, .sgm) in this folder")

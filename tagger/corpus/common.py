@@ -18,7 +18,7 @@ def open_binary(path: Path) -> IO[bytes]:
     """Open a corpus file for reading bytes, transparently un-gzipping `.gz` files."""
     try:
         if path.suffix == ".gz":
-            return gzip.open(path, "rb")
+            return gzip.open(path, "rb")  # type: ignore[return-value]
         return path.open("rb")
     except FileNotFoundError:
         raise CorpusError(f"{path}: no such file") from None
@@ -53,7 +53,7 @@ def decode_text(data: bytes, source: str, first_line: int = 1) -> str:
 
 
 def parse_tags(value: Any, field: str) -> tuple[str, ...]:
-    """Normalize a tag list: strings stripped, empty ones dropped, order kept, duplicates removed."""
+    """Normalize a tag list: strings stripped, empties and duplicates dropped, order kept."""
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
@@ -67,9 +67,7 @@ def split_tag_string(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.strip() for t in value.split(sep) if t.strip()))
 
 
-def article_from_mapping(
-    obj: Mapping[str, Any], default_id: str, tags_field: str
-) -> Article:
+def article_from_mapping(obj: Mapping[str, Any], default_id: str, tags_field: str) -> Article:
     """Build an Article from a decoded record; raise ValueError with a short reason if invalid."""
     text = obj.get("text")
     if not isinstance(text, str):

@@ -39,8 +39,10 @@ def parse_digest(text: str, art_id: str) -> Article:
         lines.pop()
     tags: tuple[str, ...] = ()
     paragraphs = "\n".join(lines).split("\n\n")
-    if len(paragraphs) > 1 and "\n" not in paragraphs[-1].strip() and looks_like_tag_line(
-        paragraphs[-1]
+    if (
+        len(paragraphs) > 1
+        and "\n" not in paragraphs[-1].strip()
+        and looks_like_tag_line(paragraphs[-1])
     ):
         tags = tuple(dict.fromkeys(t.strip() for t in paragraphs[-1].split(",") if t.strip()))
         paragraphs = paragraphs[:-1]

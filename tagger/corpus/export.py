@@ -42,12 +42,29 @@ def import_reuters(folder: Path, out_dir: Path) -> dict[str, int]:
             if split is None:
                 unused += 1
                 continue
-            item = {"id": record["id"], "title": record["title"], "text": record["text"],
-                    "tags": record["topics"]}
-            item.update({k: record[k] for k in ("places", "people", "orgs", "exchanges",
-                                                "date", "dateline", "text_type")})
+            item = {
+                "id": record["id"],
+                "title": record["title"],
+                "text": record["text"],
+                "tags": record["topics"],
+            }
+            item.update(
+                {
+                    k: record[k]
+                    for k in (
+                        "places",
+                        "people",
+                        "orgs",
+                        "exchanges",
+                        "date",
+                        "dateline",
+                        "text_type",
+                    )
+                }
+            )
             splits[split].append(item)
-    counts = {name: write_jsonl_atomic(out_dir / f"{name}.jsonl", rows)
-              for name, rows in splits.items()}
+    counts = {
+        name: write_jsonl_atomic(out_dir / f"{name}.jsonl", rows) for name, rows in splits.items()
+    }
     counts["unused"] = unused
     return counts

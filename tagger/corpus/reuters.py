@@ -99,13 +99,18 @@ def read_reuters(path: Path, tags_field: str = "tags") -> Iterator[Record]:
     """Yield every Reuters document as an Article; tags come from TOPICS unless named."""
     field = "topics" if tags_field == "tags" else tags_field
     if field not in CODE_LISTS:
-        raise CorpusError(f"{path}: Reuters has no list field '{tags_field}' ({', '.join(CODE_LISTS)})")
+        raise CorpusError(
+            f"{path}: Reuters has no list field '{tags_field}' ({', '.join(CODE_LISTS)})"
+        )
     for record in iter_reuters_records(path):
         if not record["text"] and not record["title"]:
             yield InvalidRecord(str(path), None, f"document {record['id']} has no text")
             continue
         extra = {k: v for k, v in record.items() if k not in ("id", "title", "text", field)}
         yield Article(
-            id=record["id"], title=record["title"], text=record["text"],
-            tags=tuple(record[field]), extra=extra,
+            id=record["id"],
+            title=record["title"],
+            text=record["text"],
+            tags=tuple(record[field]),
+            extra=extra,
         )

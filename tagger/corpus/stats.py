@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from tagger.errors import InvalidRecord
 from tagger.corpus.common import Record
+from tagger.errors import InvalidRecord
 
 
 def corpus_stats(records: Iterable[Record]) -> dict[str, Any]:

@@ -1,0 +1,36 @@
+# Two entry points for a fresh machine (see README):
+#   make demo   set up .venv, train the default model on corpus/digest, tag a sample draft
+#   make test   set up .venv (and headless Chromium for the browser test), lint, type-check, test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test setup lint typecheck pytest clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[nlp,serve,dask,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/tagger train corpus/digest --out models/default
+	$(BIN)/tagger suggest --model models/default corpus/samples/draft.txt
+
+lint: $(STAMP)
+	$(BIN)/ruff check tagger tests benchmarks
+	$(BIN)/ruff format --check tagger tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict tagger
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

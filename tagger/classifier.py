@@ -51,8 +51,9 @@ def _fit_one(
     cfg: ClassifierConfig, X: sparse.csr_matrix, y: np.ndarray
 ) -> tuple[np.ndarray, float]:
     if y.min() == y.max():
-        # A label with no positive (or no negative) example in this fold: a constant score.
-        return np.zeros(X.shape[1], np.float32), (1.0 if y[0] else -1.0)
+        # A label with no positive (or no negative) example in this fold: a constant score far
+        # outside the usual margin range, so thresholds never treat it as evidence.
+        return np.zeros(X.shape[1], np.float32), (10.0 if y[0] else -10.0)
     model = KINDS[cfg.kind](cfg).fit(X, y)
     return model.coef_.ravel().astype(np.float32), float(model.intercept_[0])
 

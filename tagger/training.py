@@ -15,7 +15,7 @@ from tagger.errors import TrainingError
 from tagger.evaluate import binarize, multilabel_metrics
 from tagger.features import FeatureConfig, TextFeatures
 from tagger.model import TagModel
-from tagger.thresholds import DecisionConfig, decide, fit_platt, fit_scut
+from tagger.thresholds import DecisionConfig, decide, fit_platt, fit_thresholds
 from tagger.types import Article
 
 Progress = Callable[[str, int, int], None]
@@ -71,7 +71,7 @@ def train(
     oof = cross_val_decision(
         config.classifier, X, Y, folds, lambda d, t: notify("cross-validation", d, t)
     )
-    thresholds = fit_scut(oof, Y, config.decision.fbr)
+    thresholds = fit_thresholds(oof, Y, config.decision)
     platt = fit_platt(oof, Y)
     classifier = OneVsRestLinear(config.classifier).fit(
         X, Y, lambda d, t: notify("final model", d, t)

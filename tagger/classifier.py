@@ -74,12 +74,19 @@ class OneVsRestLinear:
         results = run_parallel(
             [(self.config, X, Y[:, j]) for j in range(Y.shape[1])], self.config.n_jobs, progress
         )
-        self.coef_ = np.vstack([w for w, _ in results])
+        # Stored as (features x labels), C-contiguous float32: scoring a batch is then one
+        # sparse-by-dense product with no copy of the weight matrix.
+        self.weights_ = np.ascontiguousarray(np.vstack([w for w, _ in results]).T)
         self.intercept_ = np.array([b for _, b in results], dtype=np.float32)
         return self
 
+    @property
+    def coef_(self) -> np.ndarray:
+        """Weights as (labels x features), the scikit-learn orientation."""
+        return self.weights_.T
+
     def decision_function(self, X: sparse.csr_matrix) -> np.ndarray:
-        scores = X @ self.coef_.T
+        scores = X.astype(np.float32, copy=False) @ self.weights_
         return np.asarray(scores, dtype=np.float32) + self.intercept_
 
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from tagger.cleaning import clean_document
 from tagger.corpus import iter_records
 from tagger.corpus.common import article_from_mapping
 from tagger.corpus.digest import parse_digest
@@ -23,7 +24,12 @@ def articles_from_text(text: str, source: str, max_bytes: int) -> Iterator[Artic
     """One draft (plain or digest layout), or many if the text is JSON Lines."""
     if not _looks_like_jsonl(text):
         check_text(text, source, max_bytes)
-        yield parse_digest(text, source)
+        cleaned = clean_document(text).text
+        if not cleaned.strip():
+            raise InputError(
+                f"{source}: no article text left after removing markup and boilerplate"
+            )
+        yield parse_digest(cleaned, source)
         return
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

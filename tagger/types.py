@@ -68,11 +68,14 @@ class Suggestion:
             if with_evidence:
                 item["evidence"] = list(t.evidence)
             tags.append(item)
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "tags": tags,
             "entities": [entity_to_dict(e) for e in self.entities],
         }
+        if self.text is not None:
+            out["text"] = self.text
+        return out
 
 
 def entity_to_dict(e: Entity) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tagger import __version__
-from tagger.cli import corpus, evaluate, models, suggest, train
+from tagger.cli import corpus, entities, evaluate, models, suggest, train
 
 app = typer.Typer(
     name="tagger",
@@ -38,6 +38,7 @@ def _root(
 app.command("train")(train.train_command)
 app.command("suggest")(suggest.suggest_command)
 app.command("evaluate")(evaluate.evaluate_command)
+app.command("entities")(entities.entities_command)
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(models.app, name="models")
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import typer
 
 from tagger.cli.common import DEFAULT_MODEL, fail, handle_errors, out
+from tagger.cli.render import print_entities
 from tagger.normalize import DEFAULT_MAX_BYTES
+from tagger.types import Suggestion
 
 
 @handle_errors
@@ -26,12 +28,22 @@ def suggest_command(
         help="Suggest every tag scoring at least this (0-1) instead of "
         "the learned per-tag thresholds.",
     ),
+    entities: bool = typer.Option(
+        True, "--entities/--no-entities", help="Also extract entities (spaCy); off is faster."
+    ),
+    spacy_model: str | None = typer.Option(
+        None, envvar="TAGGER_SPACY_MODEL", help="spaCy pipeline name or path for entities."
+    ),
     as_json: bool = typer.Option(False, "--json", help="JSON Lines: one object per article."),
     max_bytes: int = typer.Option(
         DEFAULT_MAX_BYTES, envvar="TAGGER_MAX_BYTES", help="Refuse drafts larger than this."
     ),
 ) -> None:
-    """Suggest tags for drafts with calibrated scores (0-1).
+    """Suggest tags for drafts with calibrated scores (0-1), and their entities.
+
+    Entities: organizations, people, places and report titles, acronyms joined to their long
+    forms. JSON output: {"id", "tags": [{"tag", "score"}], "entities": [{"text", "label",
+    "count", "salience", "aliases", "mentions"}], "text"}; mention offsets index "text".
 
     Examples: tagger suggest draft.txt  |  cat drafts.jsonl | tagger suggest --json -
     """
@@ -45,8 +57,8 @@ def suggest_command(
         paths = ["-"]
     stdin_bytes = sys.stdin.buffer.read() if "-" in paths else None
     articles = list(read_drafts(paths, stdin_bytes, max_bytes))
-    tagger = Tagger.load(model)
-    suggestions = tagger.suggest_batch(articles, SuggestOptions(limit, threshold))
+    tagger = Tagger.load(model, entities=entities, spacy_model=spacy_model)
+    suggestions = tagger.suggest_batch(articles, SuggestOptions(limit, threshold, entities))
     for article, suggestion in zip(articles, suggestions, strict=True):
         if as_json:
             sys.stdout.write(json.dumps(suggestion.to_dict()) + "\n")
@@ -54,15 +66,15 @@ def suggest_command(
             _print_table(article.title or article.id, suggestion)
 
 
-def _print_table(heading: str, suggestion: object) -> None:
+def _print_table(heading: str, suggestion: Suggestion) -> None:
     from rich.table import Table
 
-    from tagger.types import Suggestion
-
-    assert isinstance(suggestion, Suggestion)
     table = Table(title=heading, title_justify="left", show_edge=False)
     table.add_column("tag")
     table.add_column("score", justify="right")
     for t in suggestion.tags:
         table.add_row(t.tag, f"{t.score:.2f}")
     out.print(table)
+    if suggestion.entities:
+        print_entities(suggestion.entities)
+        out.print()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -52,7 +53,7 @@ def train_command(
     )
     with progress_display(quiet or as_json) as progress:
         result = train(articles, config, progress)
-    info = {
+    info: dict[str, Any] = {
         "training": config.to_dict(),
         "corpus": {
             "paths": [str(p) for p in corpus],
@@ -63,6 +64,7 @@ def train_command(
         "metrics": {"cross_validation": result.report["cv_metrics"]},
         "report": {k: v for k, v in result.report.items() if k != "cv_metrics"},
     }
+    info["spacy_model"] = _spacy_model_info()
     path = save_bundle(result.model, out_dir, info)
     report = {"bundle": str(path), **result.report, "skipped_invalid": stats.skipped}
     if as_json:
@@ -79,3 +81,14 @@ def train_command(
         f"macro-F1 {cv['macro_f1']:.3f}  P@1 {cv['precision_at_1']:.3f}"
     )
     out.print(f"Saved model bundle: {path}")
+
+
+def _spacy_model_info() -> dict[str, str | None] | None:
+    """The spaCy pipeline suggestions will use for entities, recorded in the manifest."""
+    from tagger.errors import NLPError
+    from tagger.nlp import model_info, resolve_model
+
+    try:
+        return model_info(resolve_model())
+    except NLPError:
+        return None

@@ -1,0 +1,108 @@
+"""Entity quality on the hand-annotated gold set (benchmarks/entities/gold.jsonl).
+
+Mention-level precision/recall/F1 per label (ORG, REPORT), exact span and partial overlap
+(a predicted mention overlapping a gold mention of the same label counts, one-to-one).
+
+    .venv/bin/python benchmarks/entities_quality.py [--no-write] [--show-errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from common import write_section
+
+from tagger.cleaning import clean_document
+from tagger.entities import EntityExtractor
+from tagger.nlp import resolve_model
+
+GOLD = Path(__file__).resolve().parent / "entities" / "gold.jsonl"
+LABELS = ("ORG", "REPORT")
+
+
+def score(
+    gold: set[tuple[int, int]], pred: set[tuple[int, int]], exact: bool
+) -> tuple[int, int, int]:
+    if exact:
+        tp = len(gold & pred)
+        return tp, len(pred) - tp, len(gold) - tp
+    unmatched = set(gold)
+    tp = 0
+    for p in sorted(pred):
+        hit = next((g for g in sorted(unmatched) if g[0] < p[1] and p[0] < g[1]), None)
+        if hit is not None:
+            unmatched.discard(hit)
+            tp += 1
+    return tp, len(pred) - tp, len(unmatched)
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--show-errors", action="store_true")
+    args = ap.parse_args()
+    docs = [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
+    model = resolve_model()
+    # Entities come from the cleaned text (boilerplate removed), as in `tagger suggest`;
+    # their offsets are mapped back to the gold text.
+    cleaned = [clean_document(d["text"]) for d in docs]
+    predicted = EntityExtractor(model).extract_batch([c.text for c in cleaned])
+    totals = {(lab, ex): [0, 0, 0] for lab in LABELS for ex in (True, False)}
+    for doc, clean, ents in zip(docs, cleaned, predicted, strict=True):
+        for label in LABELS:
+            gold = {(e["start"], e["end"]) for e in doc["entities"] if e["label"] == label}
+            pred = {
+                (clean.to_original(s) or 0, clean.to_original(s) + (e - s))  # type: ignore[operator]
+                for ent in ents
+                if ent.label == label
+                for s, e in ent.mentions
+            }
+            for exact in (True, False):
+                for i, n in enumerate(score(gold, pred, exact)):
+                    totals[(label, exact)][i] += n
+            if args.show_errors:
+                t = doc["text"]
+                for s, e in sorted(gold - pred):
+                    print(f"MISS {label} {t[s:e]!r} | {t[max(0, s - 30) : e + 10]!r}")
+                for s, e in sorted(pred - gold):
+                    print(f"FP   {label} {t[s:e]!r} | {t[max(0, s - 30) : e + 10]!r}")
+    rows = []
+    for label in LABELS:
+        for exact in (True, False):
+            tp, fp, fn = totals[(label, exact)]
+            p, r, f = prf(tp, fp, fn)
+            rows.append(
+                f"| {label} | {'exact' if exact else 'overlap'} | {p:.3f} | {r:.3f} | "
+                f"{f:.3f} | {tp + fn} |"
+            )
+    table = (
+        "| label | match | precision | recall | F1 | gold mentions |\n|---|---|---|---|---|---|\n"
+    )
+    table += "\n".join(rows)
+    print(table)
+    if not args.no_write:
+        n_new = sum(1 for d in docs if d["source"] == "new")
+        write_section(
+            "Entities: gold-set quality",
+            f"""
+Command: `.venv/bin/python benchmarks/entities_quality.py`. Gold: `benchmarks/entities/gold.jsonl`,
+{len(docs)} articles ({len(docs) - n_new} from corpus/digest, {n_new} written new, 4 of them with
+site boilerplate), every ORG and REPORT mention annotated by hand. spaCy pipeline: `{model}`
+(tok2vec + ner) plus tagger's report-title rules, acronym joining and trimming. Mention level.
+Targets (issue 3): ORG F1 >= 0.85, REPORT F1 >= 0.80.
+
+{table}
+""",
+        )
+
+
+if __name__ == "__main__":
+    main()

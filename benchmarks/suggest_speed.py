@@ -1,0 +1,96 @@
+"""Throughput of `Tagger.suggest_batch` with entities on Reuters-21578 test articles.
+
+One process, then two processes each loading the bundle and spaCy once and taking half of the
+articles in batches of 64. Peak memory is the largest resident set of any process.
+
+    .venv/bin/python benchmarks/suggest_speed.py [--n 3019] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import time
+from pathlib import Path
+
+from common import ROOT, reuters_r90, write_section
+
+from tagger.bundle import save_bundle
+from tagger.pipeline import SuggestOptions, Tagger
+from tagger.training import TrainConfig, train
+from tagger.types import Article
+
+MODEL = ROOT / "benchmarks" / "data" / "reuters-r90"
+BATCH = 64
+
+
+def ensure_model(train_docs: list[Article]) -> Path:
+    if not (MODEL / "manifest.json").exists():
+        save_bundle(train(train_docs, TrainConfig()).model, MODEL, {"corpus": {"name": "R90"}})
+    return MODEL
+
+
+def worker(args: tuple[Path, list[Article], bool]) -> tuple[int, float, int]:
+    """Load once, tag every article; returns (articles, seconds, peak RSS in KiB)."""
+    path, articles, entities = args
+    tagger = Tagger.load(path, entities=entities)
+    tagger.suggest_batch(articles[:16], SuggestOptions(entities=entities))  # warm-up
+    start = time.perf_counter()
+    for i in range(0, len(articles), BATCH):
+        tagger.suggest_batch(articles[i : i + BATCH], SuggestOptions(entities=entities))
+    seconds = time.perf_counter() - start
+    return len(articles), seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def measure(path: Path, articles: list[Article], processes: int, entities: bool) -> dict:
+    parts = [articles[i::processes] for i in range(processes)]
+    ctx = mp.get_context("spawn")
+    start = time.perf_counter()
+    with ctx.Pool(processes) as pool:
+        results = pool.map(worker, [(path, part, entities) for part in parts])
+    wall = time.perf_counter() - start
+    busy = max(r[1] for r in results)  # the slowest worker's tagging time, load excluded
+    return {"rate": len(articles) / busy, "wall": wall, "rss_mb": max(r[2] for r in results) / 1024}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=3019)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    train_docs, test_docs, _ = reuters_r90()
+    path = ensure_model(train_docs)
+    articles = test_docs[: args.n]
+    words = sum(len(a.full_text.split()) for a in articles) / len(articles)
+    rows = []
+    for entities in (True, False):
+        for processes in (1, 2):
+            m = measure(path, articles, processes, entities)
+            label = "tags + entities" if entities else "tags only"
+            rows.append(
+                f"| {label} | {processes} | {m['rate']:,.0f} | {m['rate'] * words:,.0f} | "
+                f"{m['rss_mb']:,.0f} |"
+            )
+            print(rows[-1], flush=True)
+    table = (
+        "| path | processes | articles/s | words/s | peak RSS per process (MB) |\n"
+        "|---|---|---|---|---|\n" + "\n".join(rows)
+    )
+    if not args.no_write:
+        write_section(
+            "Suggest throughput (Reuters test articles)",
+            f"""
+Command: `.venv/bin/python benchmarks/suggest_speed.py`. {len(articles)} Reuters-21578 ModApte
+test articles ({words:.0f} words on average), `Tagger.suggest_batch` in batches of {BATCH}
+(cleaning, classifier, and with entities: spaCy `tok2vec`+`ner`, report rules, acronyms);
+model and pipeline loaded once per process, load time excluded. Targets (issue 3): 50
+articles/s in one process, 85 with two, under 1 GB.
+
+{table}
+""",
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""Drafts arrive as plain text, HTML, or text with site chrome. Turn them into article text.
+
+* HTML becomes text: script/style/nav/header/footer/aside/form are dropped, block elements
+  become paragraph breaks, entities are unescaped.
+* Unicode is NFC-normalized, control characters dropped, line ends normalized.
+* Boilerplate lines ("Become a member | Subscribe today", "Sign up for our newsletter",
+  breadcrumbs like "Home > News", share bars) are dropped, so they yield neither entities nor
+  tags.
+
+Entity offsets refer to the cleaned text, which is returned with every suggestion;
+`Cleaned.to_original` maps an offset back to the input for plain-text input.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+_HTML = re.compile(
+    r"<(?:html|body|div|p|br|span|a|h[1-6]|article|section|ul|li|nav|header)\b", re.I
+)
+_SKIP_TAGS = {
+    "script",
+    "style",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "noscript",
+    "svg",
+    "button",
+    "iframe",
+    "template",
+    "head",
+    "menu",
+}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "article",
+    "section",
+    "blockquote",
+    "tr",
+    "table",
+    "main",
+    "figure",
+    "figcaption",
+    "hr",
+}
+_BOILERPLATE = re.compile(
+    r"(?i)\b(?:subscribe(?:\s+(?:today|now|here))?|sign\s*up|newsletter|become\s+a\s+member|"
+    r"membership|donate|log\s*in|sign\s*in|my\s+account|cookies?|privacy\s+policy|"
+    r"terms\s+of\s+(?:use|service)|all\s+rights\s+reserved|share\s+(?:this|on)|follow\s+us|"
+    r"read\s+more|advertisement|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|print\s+this|"
+    r"email\s+this|related\s+(?:articles|stories)|join\s+(?:us|now|today))\b"
+)
+_BREADCRUMB = re.compile(r"^\s*(?:Home|News)\s*(?:>|›|»|/)\s*\S")
+_MENU_SEPARATORS = re.compile(r"\s(?:\||•|·)\s")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Cleaned text plus where each kept piece came from (for plain-text input)."""
+
+    text: str
+    pieces: tuple[tuple[int, int], ...] = ()  # (offset in cleaned text, offset in input)
+
+    def to_original(self, offset: int) -> int | None:
+        if not self.pieces:
+            return None
+        starts = [p[0] for p in self.pieces]
+        i = bisect.bisect_right(starts, offset) - 1
+        clean_start, original_start = self.pieces[max(i, 0)]
+        return original_start + (offset - clean_start)
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(html: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.parts)
+    lines = [line.strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    """Short site-chrome lines: calls to subscribe/donate/log in, breadcrumbs, menu bars."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 160:
+        return False
+    if _BREADCRUMB.match(stripped):
+        return True
+    items = _MENU_SEPARATORS.split(stripped)
+    if len(items) >= 3 and all(len(i.split()) <= 4 for i in items):
+        return True
+    hits = _BOILERPLATE.findall(stripped)
+    words = len(stripped.split())
+    return bool(hits) and (words <= 12 or len(hits) >= 2) and not stripped.endswith((".", '"'))
+
+
+def _normalize_line(line: str) -> str:
+    if line.isascii() and line.isprintable():
+        return line
+    line = unicodedata.normalize("NFC", line)
+    return "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+def clean_document(raw: str) -> Cleaned:
+    """Article text without markup and site chrome; pieces map back to plain-text input."""
+    is_html = bool(_HTML.search(raw[:5000]))
+    source = html_to_text(raw) if is_html else raw.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    pieces: list[tuple[int, int]] = []
+    length = 0
+    cursor = 0
+    blank_pending = False
+    for line in source.split("\n"):
+        start = cursor
+        cursor += len(line) + 1
+        if not line.strip():
+            blank_pending = bool(out)
+            continue
+        if is_boilerplate(line):
+            continue
+        if out:
+            sep = "\n\n" if blank_pending else "\n"
+            out.append(sep)
+            length += len(sep)
+        blank_pending = False
+        normalized = _normalize_line(line)
+        pieces.append((length, start))
+        out.append(normalized)
+        length += len(normalized)
+    return Cleaned("".join(out), () if is_html else tuple(pieces))

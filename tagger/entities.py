@@ -1,0 +1,323 @@
+"""Entities for a suggestion: spaCy's ORG/PERSON/GPE/LOC, report titles, acronyms joined.
+
+Steps for one text: spaCy spans and rule-found report titles are trimmed ("the", "'s"),
+report titles win over overlapping spaCy spans, acronym definitions join a long form and its
+acronym (and every later bare use of the acronym) into one entity, people's later surname-only
+mentions join their full name, and mentions of the same name are counted once per entity with
+a salience from how often and how early the entity is mentioned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tagger.acronyms import Definition, bare_mentions, find_definitions
+from tagger.nlp import RawSpan, entity_spans
+from tagger.reports import find_titles, headline_end
+from tagger.types import Entity
+
+LABELS = {"ORG": "ORG", "PERSON": "PERSON", "GPE": "GPE", "LOC": "LOC", "WORK_OF_ART": "REPORT"}
+_LEADING = re.compile(r"(?:the|The|THE)\s+")
+_TRAILING = re.compile(r"(?:'s|\u2019s|'|\u2019|[\s.,;:])+$")
+_ABBREV_END = re.compile(r"(?:\b[A-Z]\.)+$|(?:Inc|Corp|Co|Ltd|Jr|Sr|St)\.$")
+# Programs, laws and events read like organizations but are not.
+_NOT_ORG_LAST = frozenset(
+    [
+        "Program",
+        "Programs",
+        "Act",
+        "Initiative",
+        "Summit",
+        "Week",
+        "Conference",
+        "Award",
+        "Awards",
+        "Prize",
+        "Rebates",
+        "Credit",
+        "Credits",
+        "Grant",
+        "Grants",
+        "Challenge",
+        "Competition",
+        "Day",
+        "Festival",
+        "Expo",
+    ]
+)
+_NOT_ORG_AFTER = re.compile(r"\s+(?:program|programs|initiative|award|awards|grants?|act)\b")
+_NOT_ORG_ALONE = frozenset({"State", "Federal", "National", "Government", "City", "County"})
+_ORG_WORDS = frozenset(
+    [
+        "University",
+        "College",
+        "Institute",
+        "Inc",
+        "Corp",
+        "Corporation",
+        "Company",
+        "Co",
+        "Association",
+        "Council",
+        "Commission",
+        "Department",
+        "Agency",
+        "Fund",
+        "Foundation",
+        "Bank",
+        "Partners",
+        "Capital",
+        "Ventures",
+        "Lab",
+        "Labs",
+        "Laboratory",
+        "Laboratories",
+        "Center",
+        "Centre",
+        "Office",
+        "Board",
+        "Alliance",
+        "Authority",
+        "Coalition",
+        "Network",
+        "Group",
+        "Society",
+        "Press",
+        "Committee",
+        "Administration",
+        "Service",
+        "Bureau",
+        "Consortium",
+        "Federation",
+        "Trust",
+        "Holdings",
+        "Technologies",
+        "Systems",
+        "Angels",
+        "Accelerator",
+        "Incubator",
+        "Institute",
+        "School",
+        "Hospital",
+    ]
+)
+_POSSESSIVE_SPLIT = re.compile(r"(?:'s|\u2019s)\s+(?=[A-Z])")
+
+
+@dataclass
+class _Group:
+    label: str
+    forms: dict[str, int] = field(default_factory=dict)
+    mentions: set[tuple[int, int]] = field(default_factory=set)
+    preferred: str | None = None
+
+    def add(self, text: str, span: tuple[int, int]) -> None:
+        if span not in self.mentions:
+            self.mentions.add(span)
+            self.forms[text] = self.forms.get(text, 0) + 1
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading 'the' and a trailing possessive or punctuation (keeping 'U.S.')."""
+    head = _LEADING.match(text, start, end)
+    if head:
+        start = head.end()
+    span = text[start:end]
+    if not _ABBREV_END.search(span):
+        tail = _TRAILING.search(span)
+        if tail and tail.start() > 0:
+            end = start + tail.start()
+    return start, end
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _split_possessive(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """ "Department of Energy's Office of Science" names two organizations."""
+    parts, cursor = [], start
+    for m in _POSSESSIVE_SPLIT.finditer(text, start, end):
+        parts.append((cursor, m.start()))
+        cursor = m.end()
+    parts.append((cursor, end))
+    return parts
+
+
+def _org_label(text: str, start: int, end: int) -> str | None:
+    """ORG, GPE for a bare place name spaCy called an organization, or None (not an entity)."""
+    words = text[start:end].split()
+    if words[-1] in _NOT_ORG_LAST or _NOT_ORG_AFTER.match(text, end):
+        return None
+    if len(words) == 1 and words[0] in _NOT_ORG_ALONE:
+        return None
+    if (
+        len(words) <= 2
+        and text[max(0, start - 3) : start] == "in "
+        and not _ORG_WORDS.intersection(words)
+        and not text[start:end].isupper()
+    ):
+        return "GPE"
+    return "ORG"
+
+
+def _extend_hyphenated(text: str, start: int) -> int:
+    """spaCy cuts "Orangeburg-Calhoun Technical College" at the hyphen: take the first part."""
+    m = re.search(r"[A-Z][\w]*-$", text[max(0, start - 40) : start])
+    return start - len(m.group(0)) if m else start
+
+
+def _spans(text: str, raw: Iterable[RawSpan]) -> list[tuple[int, int, str]]:
+    """Report titles first, then spaCy spans that do not overlap them, trimmed and checked."""
+    out = [(t.start, t.end, "REPORT") for t in find_titles(text)]
+    reports = [(s, e) for s, e, _ in out]
+    for r in raw:
+        label = LABELS.get(r.label)
+        if label is None:
+            continue
+        start, end = trim_span(text, r.start, r.end)
+        if end - start < 2 or any(_overlaps((start, end), rep) for rep in reports):
+            continue
+        if label == "REPORT" and (len(text[start:end].split()) < 2 or not text[start].isupper()):
+            continue
+        if label != "ORG":
+            out.append((start, end, label))
+            continue
+        for s, e in _split_possessive(text, _extend_hyphenated(text, start), end):
+            org_label = _org_label(text, s, e)
+            if org_label is not None and e - s >= 2:
+                out.append((s, e, org_label))
+    return out
+
+
+def _attach_acronyms(
+    text: str, spans: list[tuple[int, int, str]], definitions: Sequence[Definition]
+) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int], str]]:
+    """Replace spans around each definition with long form + acronym; map spans to group keys."""
+    keys: dict[tuple[int, int], str] = {}
+    for d in definitions:
+        long_span = (d.long_start, d.long_end)
+        label = "ORG"
+        for s, e, lab in spans:
+            # A name spaCy saw in full ("U.S. Economic Development Administration") ends where
+            # the long form ends: keep its start.
+            if e == d.long_end and s < d.long_start and "\n" not in text[s:e]:
+                long_span = (s, e)
+            if _overlaps((s, e), long_span) and lab in ("REPORT", "GPE", "LOC", "PERSON"):
+                label = lab
+        definition = (long_span[0], d.acr_end + 1)
+        spans = [x for x in spans if not _overlaps((x[0], x[1]), definition)]
+        # "MIT Press" is its own name: acronym uses inside a longer span stay with that span.
+        acr_spans = [
+            (s, e)
+            for s, e in bare_mentions(text, d.acronym)
+            if s >= d.long_start
+            and not any(os <= s and e <= oe and oe - os > e - s for os, oe, _ in spans)
+        ]
+        claimed = [long_span, *acr_spans]
+        spans = [x for x in spans if not any(_overlaps((x[0], x[1]), c) for c in claimed)]
+        spans.extend((s, e, label) for s, e in claimed)
+        key = f"{label}:acr:{d.acronym}"
+        for c in claimed:
+            keys[c] = key
+    return spans, keys
+
+
+def _group(
+    text: str, spans: list[tuple[int, int, str]], keys: dict[tuple[int, int], str]
+) -> dict[str, _Group]:
+    groups: dict[str, _Group] = {}
+    people: dict[str, str] = {}
+    for start, end, label in sorted(spans):
+        surface = " ".join(text[start:end].split())
+        key = keys.get((start, end)) or f"{label}:{surface.lower()}"
+        if label == "PERSON":
+            if " " in surface:
+                people.setdefault(surface.split()[-1].lower(), key)
+            else:
+                key = people.get(surface.lower(), key)
+        group = groups.setdefault(key, _Group(label))
+        group.add(surface, (start, end))
+        if (
+            (start, end) not in keys
+            or (key.startswith(f"{label}:acr:") and len(surface) > len(group.preferred or ""))
+        ) and (group.preferred is None or len(surface) > len(group.preferred)):
+            group.preferred = surface
+    return groups
+
+
+def _salience(mentions: list[tuple[int, int]], n_chars: int, most: int) -> float:
+    first = mentions[0][0] / max(n_chars, 1)
+    return 0.6 * (len(mentions) / most) + 0.4 * (1.0 - first)
+
+
+def _headline_and_repeats(
+    text: str, spans: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Trust a Title Case headline only for names the body has too, and find every other use of
+    a body name that spaCy missed (it labels a name once and misses it the next time)."""
+    head = headline_end(text)
+    body = [x for x in spans if x[0] >= head]
+    names = {text[s:e]: lab for s, e, lab in body if lab in ("ORG", "PERSON") and e - s > 2}
+    taken = [(s, e) for s, e, _ in body]
+    out = list(body)
+    for name in sorted(names, key=len, reverse=True):
+        for start in _occurrences(text, name):
+            span = (start, start + len(name))
+            if not any(_overlaps(span, t) for t in taken):
+                taken.append(span)
+                out.append((span[0], span[1], names[name]))
+    return out
+
+
+def _occurrences(text: str, name: str) -> Iterable[int]:
+    """Start offsets of `name` as a whole word (plain find: no regex to compile per name)."""
+    start = text.find(name)
+    while start != -1:
+        end = start + len(name)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "-" or after.isalnum() or after == "-"):
+            yield start
+        start = text.find(name, start + 1)
+
+
+def extract(text: str, raw: Iterable[RawSpan]) -> tuple[Entity, ...]:
+    """Entities of one text from spaCy's spans, best first (by salience)."""
+    spans = _headline_and_repeats(text, _spans(text, raw))
+    spans, keys = _attach_acronyms(text, spans, find_definitions(text))
+    groups = _group(text, spans, keys)
+    if not groups:
+        return ()
+    most = max(len(g.mentions) for g in groups.values())
+    entities = []
+    for g in groups.values():
+        mentions = sorted(g.mentions)
+        name = g.preferred or max(g.forms, key=lambda f: (g.forms[f], len(f)))
+        aliases = tuple(sorted(f for f in g.forms if f != name))
+        entities.append(
+            Entity(
+                text=name,
+                label=g.label,
+                count=len(mentions),
+                salience=round(_salience(mentions, len(text), most), 4),
+                aliases=aliases,
+                mentions=tuple(mentions),
+            )
+        )
+    return tuple(sorted(entities, key=lambda e: (-e.salience, e.mentions[0])))
+
+
+class EntityExtractor:
+    """Entities for batches of texts with one spaCy pipeline (loaded once per process)."""
+
+    def __init__(self, spacy_model: str) -> None:
+        self.spacy_model = spacy_model
+
+    def extract_batch(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
+        return [
+            extract(text, raw)
+            for text, raw in zip(texts, entity_spans(texts, self.spacy_model), strict=True)
+        ]

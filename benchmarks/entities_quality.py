@@ -18,7 +18,11 @@ from tagger.cleaning import clean_document
 from tagger.entities import EntityExtractor
 from tagger.nlp import resolve_model
 
-GOLD = Path(__file__).resolve().parent / "entities" / "gold.jsonl"
+GOLD_DIR = Path(__file__).resolve().parent / "entities"
+SETS = {
+    "gold.jsonl": "development set: the rules were tuned looking at its errors",
+    "heldout.jsonl": "held-out set: written and annotated separately, never used for tuning",
+}
 LABELS = ("ORG", "REPORT")
 
 
@@ -49,8 +53,30 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--show-errors", action="store_true")
     args = ap.parse_args()
-    docs = [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
     model = resolve_model()
+    sections = []
+    for name, what in SETS.items():
+        path = GOLD_DIR / name
+        docs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        table = evaluate(docs, model, args.show_errors)
+        print(f"{name} ({len(docs)} articles, {what})\n{table}\n")
+        sections.append(f"`{name}`: {len(docs)} articles, {what}.\n\n{table}\n")
+    if not args.no_write:
+        write_section(
+            "Entities: gold-set quality",
+            f"""
+Command: `.venv/bin/python benchmarks/entities_quality.py`. Gold sets in `benchmarks/entities/`
+(see its README): every ORG and REPORT mention annotated by hand; texts include site boilerplate
+in some articles. Pipeline: spaCy `{model}` (`ner` only) plus tagger's cleaning, report-title
+rules, acronym joining, trimming and repeat-mention search. Mention-level precision/recall/F1,
+exact span and partial overlap. Targets (issue 3): ORG F1 >= 0.85, REPORT F1 >= 0.80.
+
+"""
+            + "\n".join(sections),
+        )
+
+
+def evaluate(docs: list[dict], model: str, show_errors: bool) -> str:
     # Entities come from the cleaned text (boilerplate removed), as in `tagger suggest`;
     # their offsets are mapped back to the gold text.
     cleaned = [clean_document(d["text"]) for d in docs]
@@ -68,7 +94,7 @@ def main() -> None:
             for exact in (True, False):
                 for i, n in enumerate(score(gold, pred, exact)):
                     totals[(label, exact)][i] += n
-            if args.show_errors:
+            if show_errors:
                 t = doc["text"]
                 for s, e in sorted(gold - pred):
                     print(f"MISS {label} {t[s:e]!r} | {t[max(0, s - 30) : e + 10]!r}")
@@ -87,21 +113,7 @@ def main() -> None:
         "| label | match | precision | recall | F1 | gold mentions |\n|---|---|---|---|---|---|\n"
     )
     table += "\n".join(rows)
-    print(table)
-    if not args.no_write:
-        n_new = sum(1 for d in docs if d["source"] == "new")
-        write_section(
-            "Entities: gold-set quality",
-            f"""
-Command: `.venv/bin/python benchmarks/entities_quality.py`. Gold: `benchmarks/entities/gold.jsonl`,
-{len(docs)} articles ({len(docs) - n_new} from corpus/digest, {n_new} written new, 4 of them with
-site boilerplate), every ORG and REPORT mention annotated by hand. spaCy pipeline: `{model}`
-(tok2vec + ner) plus tagger's report-title rules, acronym joining and trimming. Mention level.
-Targets (issue 3): ORG F1 >= 0.85, REPORT F1 >= 0.80.
-
-{table}
-""",
-        )
+    return table
 
 
 if __name__ == "__main__":

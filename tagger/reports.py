@@ -41,7 +41,7 @@ class _Rule:
 
 
 @functools.lru_cache(maxsize=1)
-def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str]]:
+def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], frozenset[str]]:
     raw: dict[str, Any] = json.loads(
         resources.files("tagger").joinpath("data/report_patterns.json").read_text("utf-8")
     )
@@ -66,7 +66,7 @@ def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str]]:
         "noun": re.compile(rf"\b(?:{fill['{NOUN}']})\b"),
         "titled": re.compile(r"\b(?:titled|entitled|called|named|under the title)\b"),
     }
-    return compiled, anchors, frozenset(raw["not_titles"])
+    return compiled, anchors, frozenset(raw["not_titles"]), frozenset(raw["not_first_words"])
 
 
 def _windows(text: str, anchor: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -108,7 +108,7 @@ _POSSESSIVE = re.compile(r"^[A-Z][\w&.\-]*(?:'s|\u2019s)\s+")
 
 def find_titles(text: str) -> list[TitleSpan]:
     """Non-overlapping title spans, earlier rules winning over later ones at the same place."""
-    rules, anchors, not_titles = _rules()
+    rules, anchors, not_titles, not_first = _rules()
     found: list[TitleSpan] = []
     taken: list[tuple[int, int]] = [(0, headline_end(text))]
     windows = {kind: _windows(text, regex) for kind, regex in anchors.items()}
@@ -120,6 +120,8 @@ def find_titles(text: str) -> list[TitleSpan]:
             title = text[start:end]
             words = title.split()
             if len(words) < 2 or (words[0] in not_titles and len(words) < 3):
+                continue
+            if name == "title-then-appositive" and words[0] in not_first:
                 continue
             if name == "named-publication":
                 if words[0] == "The":

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score
 
-from tagger.bundle import load_bundle, save_bundle
+from tagger.bundle import Bundle, load_bundle, save_bundle
 from tagger.errors import TrainingError
 from tagger.evaluate import multilabel_metrics
 from tagger.pipeline import SuggestOptions, Tagger
@@ -42,9 +42,8 @@ def test_training_needs_tags(tiny_articles: list[Article]) -> None:
 
 def test_scores_are_probabilities_and_limit_applies(tiny_articles: list[Article]) -> None:
     model = train(tiny_articles, TrainConfig(folds=3)).model
-    suggestion = Tagger.__new__(Tagger)
-    suggestion.model = model
-    out = suggestion.suggest_batch(tiny_articles, SuggestOptions(limit=1, threshold=0.0))
+    tagger = Tagger(Bundle(Path("unsaved"), {}, model))
+    out = tagger.suggest_batch(tiny_articles, SuggestOptions(limit=1, threshold=0.0))
     assert all(len(s.tags) == 1 and 0.0 <= s.tags[0].score <= 1.0 for s in out)
 
 

@@ -23,7 +23,7 @@ from tagger import __version__
 from tagger.errors import BundleError
 from tagger.model import TagModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: classifier weights stored as (features x labels)
 ARTIFACT = "model.joblib"
 MANIFEST = "manifest.json"
 
@@ -165,6 +165,13 @@ def load_bundle(path: Path | str) -> Bundle:
         raise BundleError(f"{artifact}: cannot load ({type(exc).__name__}: {exc})") from None
     if not isinstance(model, TagModel):
         raise BundleError(f"{artifact}: does not hold a tagger model")
+    try:  # a smoke test: an artifact from another tagger version fails here, not per record
+        model.predict(["model check"])
+    except Exception as exc:
+        raise BundleError(
+            f"{path}: model is incompatible with tagger {__version__} "
+            f"({type(exc).__name__}: {exc}); retrain it"
+        ) from None
     return Bundle(path=path, manifest=manifest, model=model)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tagger import __version__
-from tagger.cli import corpus, entities, evaluate, models, suggest, train
+from tagger.cli import corpus, entities, evaluate, models, retag, suggest, train
 
 app = typer.Typer(
     name="tagger",
@@ -39,6 +39,8 @@ app.command("train")(train.train_command)
 app.command("suggest")(suggest.suggest_command)
 app.command("evaluate")(evaluate.evaluate_command)
 app.command("entities")(entities.entities_command)
+app.command("retag")(retag.retag_command)
+app.command("report")(retag.report_command)
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(models.app, name="models")
 

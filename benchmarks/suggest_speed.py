@@ -16,7 +16,8 @@ from pathlib import Path
 
 from common import ROOT, reuters_r90, write_section
 
-from tagger.bundle import save_bundle
+from tagger.bundle import load_bundle, save_bundle
+from tagger.errors import BundleError
 from tagger.pipeline import SuggestOptions, Tagger
 from tagger.training import TrainConfig, train
 from tagger.types import Article
@@ -26,7 +27,10 @@ BATCH = 64
 
 
 def ensure_model(train_docs: list[Article]) -> Path:
-    if not (MODEL / "manifest.json").exists():
+    """The R90 bundle, (re)trained when missing or built by another tagger version."""
+    try:
+        load_bundle(MODEL)
+    except BundleError:
         save_bundle(train(train_docs, TrainConfig()).model, MODEL, {"corpus": {"name": "R90"}})
     return MODEL
 

@@ -68,6 +68,13 @@ _BOILERPLATE = re.compile(
     r"read\s+more|advertisement|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|print\s+this|"
     r"email\s+this|related\s+(?:articles|stories)|join\s+(?:us|now|today))\b"
 )
+# Words one of which every boilerplate phrase above contains: a cheap test that lets most
+# lines of an article skip the full pattern (cleaning was 30% of classifier-only retagging).
+_TRIGGERS = frozenset(
+    "subscribe sign signup newsletter become membership donate log login account cookie cookies "
+    "privacy terms rights share follow read advertisement skip back print email related join".split()
+)
+_TO_SPACES = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
 _BREADCRUMB = re.compile(r"^\s*(?:Home|News)\s*(?:>|›|»|/)\s*\S")
 _MENU_SEPARATORS = re.compile(r"\s(?:\||•|·)\s")
 
@@ -124,6 +131,9 @@ def is_boilerplate(line: str) -> bool:
     """Short site-chrome lines: calls to subscribe/donate/log in, breadcrumbs, menu bars."""
     stripped = line.strip()
     if not stripped or len(stripped) > 160:
+        return False
+    separators = any(c in stripped for c in "|>›»/•·")
+    if not separators and _TRIGGERS.isdisjoint(stripped.lower().translate(_TO_SPACES).split()):
         return False
     if _BREADCRUMB.match(stripped):
         return True

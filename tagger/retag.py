@@ -45,6 +45,7 @@ class RetagConfig:
     workers: int = 1
     chunk_size: int = 256
     restart: bool = False
+    checkpoint_seconds: float = 2.0  # fsync + checkpoint at most this often (and at the end)
 
 
 @dataclass
@@ -247,8 +248,9 @@ def run_retag(
     errors = AppendLog(files["errors"], checkpoint.errors_bytes)
     checkpoint.save(files["checkpoint"])
     stats: dict[str, Any] = checkpoint.stats or {}
-    started = time.perf_counter()
+    started = last_checkpoint = time.perf_counter()
     done_here = 0
+    records_done = checkpoint.records_done
     if executor is None:
         executor = (
             InlineExecutor(config.spec)
@@ -284,17 +286,17 @@ def run_retag(
             error_rows = sorted(bad + result.errors, key=lambda e: e["position"])
             out.write_lines(result.lines)
             errors.write_lines(json.dumps(e, ensure_ascii=False) for e in error_rows)
-            checkpoint.output_bytes = out.sync()
-            checkpoint.errors_bytes = errors.sync()
-            checkpoint.records_done += len(chunk)
+            records_done += len(chunk)
             done_here += len(chunk)
             _merge(stats, result)
             stats["errors"] = stats.get("errors", 0) + len(error_rows)
             stats["written"] = stats.get("written", 0) + len(result.lines)
-            checkpoint.stats = stats
-            checkpoint.save(files["checkpoint"])
+            if time.perf_counter() - last_checkpoint >= config.checkpoint_seconds:
+                _commit(checkpoint, out, errors, records_done, stats, files["checkpoint"])
+                last_checkpoint = time.perf_counter()
             if progress is not None:
-                progress(checkpoint.records_done, stats["errors"])
+                progress(records_done, stats["errors"])
+        _commit(checkpoint, out, errors, records_done, stats, files["checkpoint"])
     finally:
         executor.close()
         out.close()
@@ -305,6 +307,22 @@ def run_retag(
     checkpoint.complete = True
     checkpoint.save(files["checkpoint"])
     return summary
+
+
+def _commit(
+    checkpoint: Checkpoint,
+    out: AppendLog,
+    errors: AppendLog,
+    records_done: int,
+    stats: dict[str, Any],
+    path: Path,
+) -> None:
+    """Make the written lines durable, then record how far they go (in that order)."""
+    checkpoint.output_bytes = out.sync()
+    checkpoint.errors_bytes = errors.sync()
+    checkpoint.records_done = records_done
+    checkpoint.stats = stats
+    checkpoint.save(path)
 
 
 def _summary(

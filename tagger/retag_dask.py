@@ -43,7 +43,7 @@ class DaskExecutor:
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    dashboard_address=":0",
                 )
                 self.client = Client(self.cluster)
         except OSError as exc:

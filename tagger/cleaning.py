@@ -71,8 +71,33 @@ _BOILERPLATE = re.compile(
 # Words one of which every boilerplate phrase above contains: a cheap test that lets most
 # lines of an article skip the full pattern (cleaning was 30% of classifier-only retagging).
 _TRIGGERS = frozenset(
-    "subscribe sign signup newsletter become membership donate log login account cookie cookies "
-    "privacy terms rights share follow read advertisement skip back print email related join".split()
+    {
+        "subscribe",
+        "sign",
+        "signup",
+        "newsletter",
+        "become",
+        "membership",
+        "donate",
+        "log",
+        "login",
+        "account",
+        "cookie",
+        "cookies",
+        "privacy",
+        "terms",
+        "rights",
+        "share",
+        "follow",
+        "read",
+        "advertisement",
+        "skip",
+        "back",
+        "print",
+        "email",
+        "related",
+        "join",
+    }
 )
 _TO_SPACES = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
 _BREADCRUMB = re.compile(r"^\s*(?:Home|News)\s*(?:>|›|»|/)\s*\S")

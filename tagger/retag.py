@@ -134,6 +134,27 @@ def process_chunk(
     return result
 
 
+Payload = list[tuple[int, dict[str, Any], Article]]
+
+
+def ordered_window(
+    payloads: Iterator[Payload],
+    submit: Callable[[Payload], Any],
+    wait: Callable[[Any], ChunkResult],
+    window: int,
+) -> Iterator[ChunkResult]:
+    """Submit chunks, keeping at most `window` in flight, and yield results in input order."""
+    from collections import deque
+
+    pending: deque[Any] = deque()
+    for payload in payloads:
+        pending.append(submit(payload))
+        if len(pending) >= window:
+            yield wait(pending.popleft())
+    while pending:
+        yield wait(pending.popleft())
+
+
 class InlineExecutor:
     """Runs chunks in this process (one worker)."""
 
@@ -169,15 +190,12 @@ class ProcessExecutor:
     def map_ordered(
         self, payloads: Iterator[list[tuple[int, dict[str, Any], Article]]]
     ) -> Iterator[ChunkResult]:
-        from collections import deque
-
-        pending: deque[Any] = deque()
-        for payload in payloads:
-            pending.append(self.pool.apply_async(process_chunk, (self.spec, payload)))
-            if len(pending) >= 2 * self.workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+        return ordered_window(
+            payloads,
+            lambda payload: self.pool.apply_async(process_chunk, (self.spec, payload)),
+            lambda handle: handle.get(),
+            2 * self.workers,
+        )
 
     def close(self) -> None:
         self.pool.terminate()

@@ -8,12 +8,11 @@ and resume are those of the local path.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 from tagger.errors import TaggerError
-from tagger.retag import ChunkResult, TaggerSpec, process_chunk
+from tagger.retag import ChunkResult, TaggerSpec, ordered_window, process_chunk
 from tagger.types import Article
 
 
@@ -60,13 +59,12 @@ class DaskExecutor:
     def map_ordered(
         self, payloads: Iterator[list[tuple[int, dict[str, Any], Article]]]
     ) -> Iterator[ChunkResult]:
-        pending: deque[Any] = deque()
-        for payload in payloads:
-            pending.append(self.client.submit(process_chunk, self.spec, payload, pure=False))
-            if len(pending) >= 2 * self.n_workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        return ordered_window(
+            payloads,
+            lambda payload: self.client.submit(process_chunk, self.spec, payload, pure=False),
+            lambda future: future.result(),
+            2 * self.n_workers,
+        )
 
     def close(self) -> None:
         self.client.close()

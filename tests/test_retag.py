@@ -45,6 +45,12 @@ def write_archive(path: Path, copies: int = 1, bad_every: int = 0) -> int:
     return n
 
 
+def retag_args(archive: Path, out: Path, model: Path, *extra: str) -> list[str]:
+    """A quiet one-worker retag of `archive` into `out`."""
+    base = ["retag", str(archive), "--out", str(out), "--model", str(model)]
+    return [*base, "--workers", "1", "--quiet", *extra]
+
+
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tagger", *args], capture_output=True, text=True, timeout=600
@@ -57,22 +63,8 @@ def test_output_keeps_fields_in_order_and_lists_bad_lines(
     archive = tmp_path / "in.jsonl"
     total = write_archive(archive, bad_every=50)
     out = tmp_path / "out.jsonl"
-    result = runner.invoke(
-        app,
-        [
-            "retag",
-            str(archive),
-            "--out",
-            str(out),
-            "--model",
-            str(digest_model),
-            "--workers",
-            "1",
-            "--quiet",
-            "--report",
-            str(tmp_path / "r.html"),
-        ],
-    )
+    args = retag_args(archive, out, digest_model, "--report", str(tmp_path / "r.html"))
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     inputs = [json.loads(x) for x in archive.read_text().splitlines() if x != BROKEN]
@@ -139,17 +131,7 @@ def test_resume_refuses_changed_input(digest_model: Path, tmp_path: Path) -> Non
     archive = tmp_path / "in.jsonl"
     write_archive(archive)
     out = tmp_path / "out.jsonl"
-    args = [
-        "retag",
-        str(archive),
-        "--out",
-        str(out),
-        "--model",
-        str(digest_model),
-        "--workers",
-        "1",
-        "--quiet",
-    ]
+    args = retag_args(archive, out, digest_model)
     assert runner.invoke(app, args).exit_code == 0
     with archive.open("a") as fh:
         fh.write('{"text": "one more"}\n')

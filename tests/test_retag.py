@@ -98,6 +98,8 @@ def test_sigkill_then_rerun_gives_each_record_once(digest_model: Path, tmp_path:
         "2",
         "--chunk-size",
         "40",
+        "--checkpoint-every",
+        "0",
         "--quiet",
     ]
     clean = tmp_path / "clean.jsonl"

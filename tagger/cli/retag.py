@@ -104,6 +104,9 @@ def retag_command(
     ),
     report: Path | None = typer.Option(None, help="Also write an HTML report of tag changes."),
     restart: bool = typer.Option(False, help="Ignore an existing checkpoint and start over."),
+    checkpoint_every: float = typer.Option(
+        2.0, min=0.0, help="Seconds between checkpoints (0: after every chunk)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
     """Retag an archive: every record with its original fields plus suggested_tags (and
@@ -132,7 +135,9 @@ def retag_command(
         str(model.resolve()), entities, spacy_model, limit, threshold, tags_field, DEFAULT_MAX_BYTES
     )
     n_workers = workers or os.cpu_count() or 1
-    config = RetagConfig(tuple(inputs), out_path, spec, n_workers, chunk_size, restart)
+    config = RetagConfig(
+        tuple(inputs), out_path, spec, n_workers, chunk_size, restart, checkpoint_every
+    )
     executor = None
     if dask_scheduler or dask_local:
         from tagger.retag_dask import DaskExecutor

@@ -1,7 +1,7 @@
 """Typed errors. Core code raises these; the CLI and API turn them into one-line messages.
 
 Each error has a stable code (E1xx corpus, E2xx model bundle, E3xx training, E4xx input,
-E5xx NLP) so users and scripts can search for it.
+E5xx NLP, E6xx feedback store) so users and scripts can search for it.
 """
 
 from __future__ import annotations
@@ -61,3 +61,9 @@ class NLPError(TaggerError):
     """The spaCy pipeline cannot be found or loaded."""
 
     code = "E500"
+
+
+class FeedbackError(TaggerError):
+    """The feedback database cannot be created, written or read."""
+
+    code = "E600"

@@ -76,3 +76,13 @@ def read_drafts(
             )
         name = path.name.removesuffix(".txt")
         yield from articles_from_text(decode_input(data, str(path)), name, max_bytes)
+
+
+def draft_article(
+    article_id: str, title: str, text: str, source: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Article:
+    """One draft from an API request; InputError when markup and boilerplate are all it has."""
+    check_text(text, source, max_bytes)
+    if not clean_document(text).text.strip():
+        raise InputError(f"{source}: no article text left after removing markup and boilerplate")
+    return Article(article_id, title, text)

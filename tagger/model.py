@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from tagger.classifier import OneVsRestLinear
 from tagger.features import TextFeatures
@@ -30,7 +31,13 @@ class TagModel:
         self, texts: Sequence[str], limit: int | None = None, min_score: float | None = None
     ) -> list[list[tuple[str, float]]]:
         """Chosen tags per text as (tag, calibrated score), best first."""
-        raw = self.raw_scores(texts)
+        return self.predict_features(self.features.transform(texts), limit, min_score)
+
+    def predict_features(
+        self, X: sparse.csr_matrix, limit: int | None = None, min_score: float | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """`predict` for texts already turned into features (so evidence can reuse them)."""
+        raw = self.classifier.decision_function(X)
         probs = calibrate(raw, self.platt)
         chosen = decide(raw, self.thresholds, self.decision)
         ranked = rank_limit(probs, chosen, limit, min_score)

@@ -9,6 +9,7 @@ from typing import Any
 
 from tagger.bundle import Bundle, load_bundle
 from tagger.cleaning import clean_document
+from tagger.explain import Explainer
 from tagger.types import Article, Entity, Suggestion, TagScore
 
 
@@ -16,11 +17,13 @@ from tagger.types import Article, Entity, Suggestion, TagScore
 class SuggestOptions:
     """`limit`: at most this many tags; `threshold`: a calibrated score that replaces the
     learned per-tag thresholds (every tag at or above it is suggested); `entities`: also
-    extract entities (needs the spaCy pipeline, loaded when the Tagger is created)."""
+    extract entities (needs the spaCy pipeline, loaded when the Tagger is created);
+    `evidence`: fill each tag's evidence, the words that pushed its score most."""
 
     limit: int | None = 5
     threshold: float | None = None
     entities: bool = True
+    evidence: bool = False
 
 
 def clean_article(article: Article) -> Article:
@@ -40,6 +43,7 @@ class Tagger:
         self.model = bundle.model
         self.spacy_model = spacy_model
         self._extractor: Any = None
+        self._explainer: Explainer | None = None
         if spacy_model is not None:
             from tagger.entities import EntityExtractor
             from tagger.nlp import load_pipeline
@@ -67,10 +71,17 @@ class Tagger:
     def manifest(self) -> dict[str, Any]:
         return self.bundle.manifest
 
+    @property
+    def explainer(self) -> Explainer:
+        """Evidence for this model, built on first use (feature names take a moment)."""
+        if self._explainer is None:
+            self._explainer = Explainer(self.model)
+        return self._explainer
+
     def suggest_batch(
         self, articles: Sequence[Article], options: SuggestOptions | None = None
     ) -> list[Suggestion]:
-        """Ranked tags with calibrated scores (and entities) for each article, in input order.
+        """Ranked tags with calibrated scores (entities, evidence) for each article, in order.
 
         Entity offsets refer to the cleaned `title + "\\n\\n" + text`, returned as `text`.
         """
@@ -79,7 +90,14 @@ class Tagger:
             return []
         cleaned = [clean_article(a) for a in articles]
         texts = [a.full_text for a in cleaned]
-        predicted = self.model.predict(texts, options.limit, options.threshold)
+        X = self.model.features.transform(texts)
+        predicted = self.model.predict_features(X, options.limit, options.threshold)
+        chosen = [[tag for tag, _ in tags] for tags in predicted]
+        evidence: list[list[tuple[str, ...]]] = (
+            self.explainer.explain(X, texts, chosen)
+            if options.evidence
+            else [[()] * len(tags) for tags in chosen]
+        )
         entities: list[tuple[Entity, ...]] = [()] * len(texts)
         with_entities = options.entities and self._extractor is not None
         if with_entities:
@@ -87,9 +105,11 @@ class Tagger:
         return [
             Suggestion(
                 id=a.id,
-                tags=tuple(TagScore(t, s) for t, s in tags),
+                tags=tuple(TagScore(t, s, ev) for (t, s), ev in zip(tags, evs, strict=True)),
                 entities=ents,
                 text=text if with_entities else None,
             )
-            for a, tags, ents, text in zip(articles, predicted, entities, texts, strict=True)
+            for a, tags, evs, ents, text in zip(
+                articles, predicted, evidence, entities, texts, strict=True
+            )
         ]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from tagger.cli.common import DEFAULT_MODEL, err, handle_errors, out, progress_display
+from tagger.types import Article
+
+if TYPE_CHECKING:  # training imports scikit-learn; `tagger --help` must stay fast
+    from tagger.training import TrainConfig
 
 
 @handle_errors
@@ -28,6 +32,12 @@ def train_command(
     prefix_length: int = typer.Option(5, min=0, help="Word-prefix features length (0: off)."),
     jobs: int = typer.Option(-1, help="Threads for training (-1: all cores)."),
     skip_invalid: bool = typer.Option(False, help="Skip and count invalid records."),
+    feedback: Path | None = typer.Option(
+        None,
+        "--feedback",
+        help="Editors' feedback database (from `tagger serve`): accepted and added tags "
+        "become training tags, rejected tags negatives for their article.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the training report as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
@@ -35,6 +45,7 @@ def train_command(
 
     Thresholds per tag are fitted on cross-validated scores; articles where no tag clears its
     threshold get their best tag. Example: tagger train corpus/ --out models/default
+    (add --feedback feedback.db to learn from editors' decisions recorded by `tagger serve`)
     """
     from tagger.bundle import save_bundle
     from tagger.classifier import ClassifierConfig
@@ -44,6 +55,9 @@ def train_command(
 
     stats = ReadStats()
     articles = list(read_corpus(corpus, tags_field, skip_invalid, stats))
+    feedback_info = None
+    if feedback is not None:
+        articles, feedback_info = _apply_feedback(articles, feedback)
     config = TrainConfig(
         features=FeatureConfig(prefix_length=prefix_length),
         classifier=ClassifierConfig(kind=kind, C=c, seed=seed, n_jobs=jobs),
@@ -53,34 +67,69 @@ def train_command(
     )
     with progress_display(quiet or as_json) as progress:
         result = train(articles, config, progress)
-    info: dict[str, Any] = {
-        "training": config.to_dict(),
-        "corpus": {
-            "paths": [str(p) for p in corpus],
-            "sha256": corpus_checksum(articles),
-            "n_articles": len(articles),
-            "skipped_invalid": stats.skipped,
-        },
-        "metrics": {"cross_validation": result.report["cv_metrics"]},
-        "report": {k: v for k, v in result.report.items() if k != "cv_metrics"},
+    corpus_info = {
+        "paths": [str(p) for p in corpus],
+        "sha256": corpus_checksum(articles),
+        "n_articles": len(articles),
+        "skipped_invalid": stats.skipped,
     }
-    info["spacy_model"] = _spacy_model_info()
-    path = save_bundle(result.model, out_dir, info)
+    path = save_bundle(
+        result.model, out_dir, _manifest_info(config, corpus_info, feedback_info, result.report)
+    )
     report = {"bundle": str(path), **result.report, "skipped_invalid": stats.skipped}
+    if feedback_info is not None:
+        report["feedback"] = feedback_info
     if as_json:
         out.print_json(json.dumps(report))
-        return
-    cv = result.report["cv_metrics"]
+    else:
+        _print_summary(report)
+
+
+def _manifest_info(
+    config: TrainConfig,
+    corpus: dict[str, Any],
+    feedback: dict[str, Any] | None,
+    report: dict[str, Any],
+) -> dict[str, Any]:
+    """What the bundle's manifest records about how it was trained."""
+    return {
+        "training": config.to_dict(),
+        "corpus": corpus,
+        "feedback": feedback,
+        "metrics": {"cross_validation": report["cv_metrics"]},
+        "report": {k: v for k, v in report.items() if k != "cv_metrics"},
+        "spacy_model": _spacy_model_info(),
+    }
+
+
+def _print_summary(report: dict[str, Any]) -> None:
+    cv = report["cv_metrics"]
+    skipped = report["skipped_invalid"]
     err.print(
-        f"Trained on {result.report['n_articles_used']} articles, {result.report['n_tags']} tags "
-        f"in {result.report['train_seconds']} s"
-        + (f" ({stats.skipped} invalid records skipped)" if stats.skipped else "")
+        f"Trained on {report['n_articles_used']} articles, {report['n_tags']} tags "
+        f"in {report['train_seconds']} s"
+        + (f" ({skipped} invalid records skipped)" if skipped else "")
     )
     err.print(
-        f"Cross-validated ({result.report['folds']} folds): micro-F1 {cv['micro_f1']:.3f}  "
+        f"Cross-validated ({report['folds']} folds): micro-F1 {cv['micro_f1']:.3f}  "
         f"macro-F1 {cv['macro_f1']:.3f}  P@1 {cv['precision_at_1']:.3f}"
     )
-    out.print(f"Saved model bundle: {path}")
+    feedback = report.get("feedback")
+    if feedback is not None:
+        err.print(
+            f"Feedback: {feedback['records']} records on {feedback['articles']} articles "
+            f"({feedback.get('updated_corpus_articles', 0)} corpus articles retagged, "
+            f"{feedback.get('new_articles', 0)} added)"
+        )
+    out.print(f"Saved model bundle: {report['bundle']}")
+
+
+def _apply_feedback(articles: list[Article], db: Path) -> tuple[list[Article], dict[str, Any]]:
+    """The corpus with the editors' decisions applied, and what was used (for the manifest)."""
+    from tagger.feedback import apply_feedback, read_feedback
+
+    merged, counts = apply_feedback(articles, read_feedback(db))
+    return merged, {"path": str(db), **counts}
 
 
 def _spacy_model_info() -> dict[str, str | None] | None:

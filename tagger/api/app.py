@@ -1,0 +1,184 @@
+"""The FastAPI app. `create_app(tagger, settings)` takes an already loaded Tagger (the `tagger
+serve` command loads it at start-up; tests pass their own), so the model and spaCy are loaded
+once, before the first request. Routes reach the service through a dependency.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, cast
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from tagger import __version__
+from tagger.api.errors import BodyLimit, install_error_handlers
+from tagger.api.schemas import (
+    ArticleIn,
+    BatchRequest,
+    BatchResponse,
+    ErrorResponse,
+    FeedbackRequest,
+    FeedbackResponse,
+    HealthResponse,
+    SuggestRequest,
+    SuggestResponse,
+)
+from tagger.api.service import Draft, TaggerService
+from tagger.feedback import Feedback, FeedbackStore
+from tagger.normalize import DEFAULT_MAX_BYTES
+from tagger.pipeline import Tagger
+from tagger.types import Suggestion
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """`feedback_db`: SQLite file for /v1/feedback (None: feedback off); `max_body_bytes`:
+    larger request bodies get 413; `token`: when set, /v1/feedback needs it as a bearer token."""
+
+    feedback_db: Path | None = None
+    max_body_bytes: int = DEFAULT_MAX_BYTES
+    token: str | None = None
+
+
+def get_service(request: Request) -> TaggerService:
+    return cast(TaggerService, request.app.state.service)
+
+
+def get_settings(request: Request) -> ApiSettings:
+    return cast(ApiSettings, request.app.state.settings)
+
+
+Service = Annotated[TaggerService, Depends(get_service)]
+Settings = Annotated[ApiSettings, Depends(get_settings)]
+
+
+def require_token(
+    settings: Settings, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """With a token configured, the request must carry `Authorization: Bearer <token>`."""
+    if settings.token is None:
+        return
+    given = (authorization or "").encode("utf-8")
+    if not hmac.compare_digest(given, f"Bearer {settings.token}".encode()):
+        raise HTTPException(
+            401,
+            "this endpoint needs the header `Authorization: Bearer <token>` "
+            "with the server's TAGGER_API_TOKEN",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+router = APIRouter(
+    prefix="/v1",
+    responses={
+        413: {"model": ErrorResponse, "description": "Request body too large"},
+        422: {"model": ErrorResponse, "description": "Invalid request"},
+    },
+)
+
+
+@router.get("/health", response_model=HealthResponse)
+async def health(service: Service) -> dict[str, Any]:
+    """Liveness: the model is loaded and answering."""
+    return {
+        "status": "ok",
+        "model": service.model,
+        "entities": service.entities,
+        "feedback": service.feedback is not None,
+    }
+
+
+@router.get("/model")
+async def model(service: Service) -> dict[str, Any]:
+    """The model bundle's manifest: tags, training settings, metrics, versions, checksums."""
+    return service.tagger.manifest
+
+
+def _draft(item: ArticleIn, source: str) -> Draft:
+    return Draft(item.id, item.title, item.text, source)
+
+
+def _result(suggestion: Suggestion, item_id: str | None) -> dict[str, Any]:
+    return {**suggestion.to_dict(with_evidence=True), "id": item_id}
+
+
+@router.post("/suggest", response_model=SuggestResponse)
+async def suggest(body: SuggestRequest, service: Service) -> dict[str, Any]:
+    """Tags (with scores and evidence) and entities for one draft."""
+    drafts = [_draft(body, "text")]
+    [suggestion] = await service.suggest(drafts, body.limit, body.threshold, body.entities)
+    return {**_result(suggestion, body.id), "model": service.model}
+
+
+@router.post("/suggest/batch", response_model=BatchResponse)
+async def suggest_batch(body: BatchRequest, service: Service) -> dict[str, Any]:
+    """Up to 64 drafts in one call; results in request order."""
+    drafts = [_draft(item, f"articles[{i}].text") for i, item in enumerate(body.articles)]
+    suggestions = await service.suggest(drafts, body.limit, body.threshold, body.entities)
+    results = [_result(s, item.id) for s, item in zip(suggestions, body.articles, strict=True)]
+    return {"results": results, "model": service.model}
+
+
+@router.post(
+    "/feedback",
+    response_model=FeedbackResponse,
+    status_code=201,
+    dependencies=[Depends(require_token)],
+    responses={401: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+)
+async def feedback(body: FeedbackRequest, service: Service) -> dict[str, Any]:
+    """Record an editor's decision on the suggestions for one article (for retraining)."""
+    if service.feedback is None:
+        raise HTTPException(503, "feedback is off: start the server with --feedback-db PATH")
+    record = Feedback(
+        text=body.text,
+        title=body.title,
+        article_id=body.article_id,
+        accepted=tuple(body.accepted),
+        rejected=tuple(body.rejected),
+        added=tuple(body.added),
+        model=f"{service.model['name']}@{service.model['version']}",
+    )
+    row = await service.add_feedback(record)
+    return {"id": row, "article_id": body.article_id, "model": service.model}
+
+
+def create_app(tagger: Tagger, settings: ApiSettings | None = None) -> FastAPI:
+    """The app for one loaded Tagger. The feedback database is created here, at start-up."""
+    settings = settings or ApiSettings()
+    store = FeedbackStore(settings.feedback_db) if settings.feedback_db is not None else None
+    service = TaggerService(tagger, store, settings.max_body_bytes)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(service.warm_up)
+        yield
+
+    app = FastAPI(
+        title="tagger",
+        version=__version__,
+        description="Tag suggestions with evidence, entities, and editors' feedback.",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def editor_page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return app

@@ -1,0 +1,56 @@
+"""`tagger serve`: the HTTP API and the editor web page on uvicorn."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from tagger.cli.common import DEFAULT_MODEL, err, handle_errors
+from tagger.normalize import DEFAULT_MAX_BYTES
+
+
+@handle_errors
+def serve_command(
+    model: Path = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model bundle folder."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: all)."),
+    port: int = typer.Option(8000, min=0, max=65535, help="TCP port."),
+    feedback_db: Path = typer.Option(
+        Path("feedback.db"), "--feedback-db", help="SQLite file for editors' feedback."
+    ),
+    entities: bool = typer.Option(
+        True, "--entities/--no-entities", help="Also extract entities (spaCy)."
+    ),
+    spacy_model: str | None = typer.Option(
+        None, envvar="TAGGER_SPACY_MODEL", help="spaCy pipeline name or path for entities."
+    ),
+    max_body_bytes: int = typer.Option(
+        DEFAULT_MAX_BYTES,
+        envvar="TAGGER_MAX_BODY_BYTES",
+        min=1,
+        help="Refuse request bodies larger than this (413).",
+    ),
+    log_level: str = typer.Option("info", help="uvicorn log level (warning: no access log)."),
+) -> None:
+    """Serve tag suggestions over HTTP, with a web page for editors at /.
+
+    API: POST /v1/suggest, POST /v1/suggest/batch, POST /v1/feedback, GET /v1/health,
+    GET /v1/model; OpenAPI docs at /docs. With TAGGER_API_TOKEN set, /v1/feedback needs
+    `Authorization: Bearer <token>`. Example: tagger serve --model models/default --port 8000
+    """
+    import uvicorn
+
+    from tagger.api import ApiSettings, create_app
+    from tagger.pipeline import Tagger
+
+    token = os.environ.get("TAGGER_API_TOKEN") or None
+    tagger = Tagger.load(model, entities=entities, spacy_model=spacy_model)
+    settings = ApiSettings(feedback_db=feedback_db, max_body_bytes=max_body_bytes, token=token)
+    app = create_app(tagger, settings)
+    err.print(
+        f"Serving {tagger.bundle.name} ({len(tagger.tags)} tags"
+        f"{', entities' if tagger.spacy_model else ''}) on http://{host}:{port}/ ; "
+        f"feedback to {feedback_db}{' (token required)' if token else ''}"
+    )
+    uvicorn.run(app, host=host, port=port, log_level=log_level.lower())

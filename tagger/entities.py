@@ -10,12 +10,12 @@ a salience from how often and how early the entity is mentioned.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tagger.acronyms import Definition, bare_mentions, find_definitions
-from tagger.nlp import RawSpan, entity_spans
-from tagger.reports import find_titles, headline_end
+from tagger.nlp import NERPool, RawSpan, entity_spans
+from tagger.reports import TitleSpan, find_titles, headline_end
 from tagger.types import Entity
 
 LABELS = {"ORG": "ORG", "PERSON": "PERSON", "GPE": "GPE", "LOC": "LOC", "WORK_OF_ART": "REPORT"}
@@ -169,9 +169,12 @@ def _extend_hyphenated(text: str, start: int) -> int:
     return start - len(m.group(0)) if m else start
 
 
-def _spans(text: str, raw: Iterable[RawSpan]) -> list[tuple[int, int, str]]:
+def _spans(
+    text: str, raw: Iterable[RawSpan], titles: Sequence[TitleSpan] | None = None
+) -> list[tuple[int, int, str]]:
     """Report titles first, then spaCy spans that do not overlap them, trimmed and checked."""
-    out = [(t.start, t.end, "REPORT") for t in find_titles(text)]
+    found = find_titles(text) if titles is None else titles
+    out = [(t.start, t.end, "REPORT") for t in found]
     reports = [(s, e) for s, e, _ in out]
     for r in raw:
         label = LABELS.get(r.label)
@@ -284,9 +287,11 @@ def _occurrences(text: str, name: str) -> Iterable[int]:
         start = text.find(name, start + 1)
 
 
-def extract(text: str, raw: Iterable[RawSpan]) -> tuple[Entity, ...]:
+def extract(
+    text: str, raw: Iterable[RawSpan], titles: Sequence[TitleSpan] | None = None
+) -> tuple[Entity, ...]:
     """Entities of one text from spaCy's spans, best first (by salience)."""
-    spans = _headline_and_repeats(text, _spans(text, raw))
+    spans = _headline_and_repeats(text, _spans(text, raw, titles))
     spans, keys = _attach_acronyms(text, spans, find_definitions(text))
     groups = _group(text, spans, keys)
     if not groups:
@@ -311,13 +316,34 @@ def extract(text: str, raw: Iterable[RawSpan]) -> tuple[Entity, ...]:
 
 
 class EntityExtractor:
-    """Entities for batches of texts with one spaCy pipeline (loaded once per process)."""
+    """Entities for batches of texts with one spaCy pipeline (loaded once per process), or
+    with `ner_processes` > 1, spaCy in that many worker processes (low latency per draft)."""
 
-    def __init__(self, spacy_model: str) -> None:
+    def __init__(self, spacy_model: str, ner_processes: int = 1) -> None:
         self.spacy_model = spacy_model
+        self.pool = NERPool(spacy_model, ner_processes) if ner_processes > 1 else None
 
     def extract_batch(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
-        return [
-            extract(text, raw)
-            for text, raw in zip(texts, entity_spans(texts, self.spacy_model), strict=True)
-        ]
+        return self.start(texts)()
+
+    def start(self, texts: Sequence[str]) -> Callable[[], list[tuple[Entity, ...]]]:
+        """Begin extraction; call the result to get the entities. With worker processes the
+        NER runs while the caller does other work (scoring tags)."""
+        if self.pool is None:
+            return lambda: [
+                extract(text, raw)
+                for text, raw in zip(texts, entity_spans(texts, self.spacy_model), strict=True)
+            ]
+        collect = self.pool.submit(texts)
+
+        def finish() -> list[tuple[Entity, ...]]:
+            # Report titles need only the text: find them while the workers run spaCy.
+            titles = [find_titles(t) for t in texts]
+            spans = collect()
+            return [extract(t, r, ti) for t, r, ti in zip(texts, spans, titles, strict=True)]
+
+        return finish
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()

@@ -38,7 +38,9 @@ def clean_article(article: Article) -> Article:
 class Tagger:
     """Suggest tags (and entities) for articles with a loaded model bundle."""
 
-    def __init__(self, bundle: Bundle, spacy_model: str | None = None) -> None:
+    def __init__(
+        self, bundle: Bundle, spacy_model: str | None = None, ner_processes: int = 1
+    ) -> None:
         self.bundle = bundle
         self.model = bundle.model
         self.spacy_model = spacy_model
@@ -48,20 +50,31 @@ class Tagger:
             from tagger.entities import EntityExtractor
             from tagger.nlp import load_pipeline
 
-            load_pipeline(spacy_model)  # at start-up, not on the first request
-            self._extractor = EntityExtractor(spacy_model)
+            if ner_processes <= 1:
+                load_pipeline(spacy_model)  # at start-up, not on the first request
+            self._extractor = EntityExtractor(spacy_model, ner_processes)
 
     @classmethod
     def load(
-        cls, path: Path | str, entities: bool = True, spacy_model: str | None = None
+        cls,
+        path: Path | str,
+        entities: bool = True,
+        spacy_model: str | None = None,
+        ner_processes: int = 1,
     ) -> Tagger:
-        """Load a bundle; with `entities`, resolve and load the spaCy pipeline too."""
+        """Load a bundle; with `entities`, resolve and load the spaCy pipeline too (in this
+        process, or in `ner_processes` worker processes that share each draft)."""
         bundle = load_bundle(path)
         if not entities:
             return cls(bundle)
         from tagger.nlp import resolve_model
 
-        return cls(bundle, resolve_model(spacy_model))
+        return cls(bundle, resolve_model(spacy_model), ner_processes)
+
+    def close(self) -> None:
+        """Stop NER worker processes, if any."""
+        if self._extractor is not None:
+            self._extractor.close()
 
     @property
     def tags(self) -> list[str]:
@@ -90,6 +103,8 @@ class Tagger:
             return []
         cleaned = [clean_article(a) for a in articles]
         texts = [a.full_text for a in cleaned]
+        with_entities = options.entities and self._extractor is not None
+        finish_entities = self._extractor.start(texts) if with_entities else None
         X = self.model.features.transform(texts)
         predicted = self.model.predict_features(X, options.limit, options.threshold)
         chosen = [[tag for tag, _ in tags] for tags in predicted]
@@ -98,10 +113,9 @@ class Tagger:
             if options.evidence
             else [[()] * len(tags) for tags in chosen]
         )
-        entities: list[tuple[Entity, ...]] = [()] * len(texts)
-        with_entities = options.entities and self._extractor is not None
-        if with_entities:
-            entities = self._extractor.extract_batch(texts)
+        entities: list[tuple[Entity, ...]] = (
+            finish_entities() if finish_entities is not None else [()] * len(texts)
+        )
         return [
             Suggestion(
                 id=a.id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -38,6 +39,7 @@ class _Rule:
     name: str
     anchor: str
     regex: re.Pattern[str]
+    at_anchor: bool
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,7 +62,9 @@ def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], f
         regex = pattern["regex"]
         for key, value in fill.items():
             regex = regex.replace(key, value)
-        compiled.append(_Rule(pattern["name"], pattern["anchor"], re.compile(regex)))
+        compiled.append(
+            _Rule(pattern["name"], pattern["anchor"], re.compile(regex), pattern["at_anchor"])
+        )
     anchors = {
         "cue": re.compile(rf"(?i)\b(?:{fill['{CUE}']}|titled|entitled|called|named)\b"),
         "noun": re.compile(rf"\b(?:{fill['{NOUN}']})\b"),
@@ -69,11 +73,11 @@ def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], f
     return compiled, anchors, frozenset(raw["not_titles"]), frozenset(raw["not_first_words"])
 
 
-def _windows(text: str, anchor: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Merged stretches of text around each anchor match: the only places a rule can match."""
+def _windows(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    """Merged stretches of text around each anchor: the only places a rule can match."""
     out: list[tuple[int, int]] = []
-    for m in anchor.finditer(text):
-        lo, hi = max(0, m.start() - _WINDOW), min(len(text), m.end() + _WINDOW)
+    for start in starts:
+        lo, hi = max(0, start - _WINDOW), min(len(text), start + _WINDOW)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], hi)
         else:
@@ -111,10 +115,17 @@ def find_titles(text: str) -> list[TitleSpan]:
     rules, anchors, not_titles, not_first = _rules()
     found: list[TitleSpan] = []
     taken: list[tuple[int, int]] = [(0, headline_end(text))]
-    windows = {kind: _windows(text, regex) for kind, regex in anchors.items()}
+    starts = {kind: [m.start() for m in regex.finditer(text)] for kind, regex in anchors.items()}
+    windows = {kind: _windows(text, starts[kind]) for kind in anchors}
     for rule in rules:
         name = rule.name
-        matches = (m for lo, hi in windows[rule.anchor] for m in rule.regex.finditer(text, lo, hi))
+        if rule.at_anchor:  # the pattern begins with its anchor: try it only there
+            tried = (rule.regex.match(text, pos) for pos in starts[rule.anchor])
+            matches: Iterator[re.Match[str]] = (m for m in tried if m is not None)
+        else:
+            matches = (
+                m for lo, hi in windows[rule.anchor] for m in rule.regex.finditer(text, lo, hi)
+            )
         for m in matches:
             start, end = _trim(text, m.start("title"), m.end("title"))
             title = text[start:end]

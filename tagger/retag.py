@@ -173,6 +173,9 @@ class InlineExecutor:
 
 
 def _init_worker(spec: TaggerSpec) -> None:
+    from tagger.nlp import die_with_parent
+
+    die_with_parent()
     worker_tagger(spec)
 
 

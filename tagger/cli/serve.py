@@ -31,6 +31,11 @@ def serve_command(
         min=1,
         help="Refuse request bodies larger than this (413).",
     ),
+    ner_processes: int = typer.Option(
+        min(2, os.cpu_count() or 1),
+        min=1,
+        help="Worker processes sharing each draft's entity recognition (lower latency).",
+    ),
     log_level: str = typer.Option("info", help="uvicorn log level (warning: no access log)."),
 ) -> None:
     """Serve tag suggestions over HTTP, with a web page for editors at /.
@@ -45,7 +50,9 @@ def serve_command(
     from tagger.pipeline import Tagger
 
     token = os.environ.get("TAGGER_API_TOKEN") or None
-    tagger = Tagger.load(model, entities=entities, spacy_model=spacy_model)
+    tagger = Tagger.load(
+        model, entities=entities, spacy_model=spacy_model, ner_processes=ner_processes
+    )
     settings = ApiSettings(feedback_db=feedback_db, max_body_bytes=max_body_bytes, token=token)
     app = create_app(tagger, settings)
     err.print(
@@ -53,4 +60,7 @@ def serve_command(
         f"{', entities' if tagger.spacy_model else ''}) on http://{host}:{port}/ ; "
         f"feedback to {feedback_db}{' (token required)' if token else ''}"
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level.lower())
+    try:
+        uvicorn.run(app, host=host, port=port, log_level=log_level.lower())
+    finally:
+        tagger.close()

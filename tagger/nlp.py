@@ -151,33 +151,40 @@ def _pool_spans(piece: str) -> list[tuple[int, int, str]]:
 
 
 class NERPool:
-    """spaCy NER in worker processes, for low latency on long drafts: each text is cut into
-    pieces that run at once. Used by the editor service; batch paths parallelize by article."""
+    """spaCy NER shared by this process and `processes - 1` workers, for low latency on long
+    drafts: each text is cut into pieces that run at once, the first one here (this process
+    would otherwise only wait). Used by the editor service; batch paths parallelize by article."""
 
     def __init__(self, model: str, processes: int) -> None:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
+        self.model = model
         self.processes = processes
+        load_pipeline(model)
         self.pool = ProcessPoolExecutor(
-            processes,
+            processes - 1,
             mp_context=mp.get_context("spawn"),
             initializer=_pool_init,
             initargs=(model,),
         )
-        list(self.pool.map(_pool_spans, ["Warm-up in Ohio."] * processes))
+        list(self.pool.map(_pool_spans, ["Warm-up in Ohio."] * (processes - 1)))
 
     def submit(self, texts: Sequence[str]) -> Callable[[], list[list[RawSpan]]]:
         """Start NER on `texts`; the returned function waits for and assembles the spans (the
         caller scores tags meanwhile)."""
-        jobs = [
-            (i, offset, self.pool.submit(_pool_spans, piece))
-            for i, text in enumerate(texts)
-            for offset, piece in split_for_workers(text, self.processes)
-        ]
+        local: list[tuple[int, int, str]] = []
+        jobs: list[tuple[int, int, Any]] = []
+        for i, text in enumerate(texts):
+            first, *rest = split_for_workers(text, self.processes)
+            local.append((i, *first))
+            jobs.extend((i, offset, self.pool.submit(_pool_spans, piece)) for offset, piece in rest)
 
         def collect() -> list[list[RawSpan]]:
             out: list[list[RawSpan]] = [[] for _ in texts]
+            here = entity_spans([piece for _, _, piece in local], self.model)
+            for (i, offset, _), spans in zip(local, here, strict=True):
+                out[i].extend(RawSpan(s.start + offset, s.end + offset, s.label) for s in spans)
             for i, offset, future in jobs:
                 out[i].extend(RawSpan(s + offset, e + offset, lab) for s, e, lab in future.result())
             return out

@@ -11,6 +11,16 @@ CORPUS = ROOT / "corpus" / "digest"
 SAMPLE_DRAFT = ROOT / "corpus" / "samples" / "draft.txt"
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 
+# An unseen article (not in corpus/digest) about local production and regional innovation.
+PRODUCTION_TITLE = "A university commission on why production matters"
+PRODUCTION_TEXT = (
+    "A commission at a state university released a report arguing that local production "
+    "is what keeps regional innovation ecosystems alive. When factories leave a metro "
+    "area, the engineers and suppliers who turn research into products leave too. The "
+    "report urges regional partnerships between manufacturers, community colleges and "
+    "economic developers to keep making things close to where they are invented."
+)
+
 needs_reuters = pytest.mark.skipif(
     not (REUTERS / "reut2-000.sgm").exists(), reason="../shared/corpora/reuters21578 not present"
 )

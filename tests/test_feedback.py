@@ -14,21 +14,13 @@ from tagger.feedback import Feedback, FeedbackStore, apply_feedback, check_feedb
 from tagger.pipeline import SuggestOptions, Tagger
 from tagger.types import Article
 
-from .conftest import CORPUS
+from .conftest import CORPUS, PRODUCTION_TEXT, PRODUCTION_TITLE
 
 TAGS = ["manufacturing", "regions", "university-research", "venture-capital"]
 
 # An article the embedded corpus does not hold; the digest model tags it manufacturing +
 # regions, and our editors disagree about "regions".
-DRAFT = Article(
-    "cms-7",
-    "A university commission on why production matters",
-    "A commission at a state university released a report arguing that local production "
-    "is what keeps regional innovation ecosystems alive. When factories leave a metro "
-    "area, the engineers and suppliers who turn research into products leave too. The "
-    "report urges regional partnerships between manufacturers, community colleges and "
-    "economic developers to keep making things close to where they are invented.",
-)
+DRAFT = Article("cms-7", PRODUCTION_TITLE, PRODUCTION_TEXT)
 
 
 def test_store_round_trip(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from tagger.pipeline import SuggestOptions, Tagger
 from tagger.training import TrainConfig, train
 from tagger.types import Article
 
+from .conftest import PRODUCTION_TEXT, PRODUCTION_TITLE
+
 
 def test_overfit_and_round_trip(tiny_articles: list[Article], tmp_path: Path) -> None:
     """Train on a handful, save, load: identical scores after loading, and the right tags."""
@@ -61,14 +63,6 @@ def test_metrics_agree_with_scikit_learn() -> None:
 
 def test_digest_model_tags_a_new_production_article(digest_model: Path) -> None:
     """Acceptance: manufacturing and regions among the top 3 for an unseen article."""
-    article = Article(
-        "new",
-        "A university commission on why production matters",
-        "A commission at a state university released a report arguing that local production "
-        "is what keeps regional innovation ecosystems alive. When factories leave a metro "
-        "area, the engineers and suppliers who turn research into products leave too. The "
-        "report urges regional partnerships between manufacturers, community colleges and "
-        "economic developers to keep making things close to where they are invented.",
-    )
+    article = Article("new", PRODUCTION_TITLE, PRODUCTION_TEXT)
     [suggestion] = Tagger.load(digest_model).suggest_batch([article], SuggestOptions(limit=3))
     assert {"manufacturing", "regions"} <= {t.tag for t in suggestion.tags}

@@ -48,7 +48,8 @@ def _progress(total: int | None, quiet: bool) -> Iterator[Callable[[int, int], N
             first: list[int] = []
 
             def update(done: int, errors: int) -> None:
-                first.append(done) if not first else None
+                if not first:  # rate over this run, not counting resumed records
+                    first.append(done)
                 rate = (done - first[0]) / max(time.monotonic() - start, 1e-9)
                 bar.update(task, completed=done, rate=f"{rate:,.0f}", errors=errors)
 

@@ -43,6 +43,12 @@ def reuters_r90(folder: Path = REUTERS) -> tuple[list[Article], list[Article], l
     return restrict(train), restrict(test), r90
 
 
+def markdown_table(header: list[str], rows: list[str]) -> str:
+    """A Markdown table from its column names and already formatted `| ... |` rows."""
+    head = "| " + " | ".join(header) + " |"
+    return "\n".join([head, "|" + "---|" * len(header), *rows])
+
+
 def write_section(name: str, body: str) -> None:
     """Replace (or append) the section `## name` of benchmarks/RESULTS.md."""
     text = (

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import psutil
-from common import ROOT, reuters_r90, write_section
+from common import ROOT, markdown_table, reuters_r90, write_section
 from suggest_speed import ensure_model
 
 DATA = ROOT / "benchmarks" / "data"
@@ -107,10 +107,16 @@ def main() -> None:
             f"{r['rate']:,.0f} | {r['peak_total_mb']:,.0f} | {r['peak_one_mb']:,.0f} |"
         )
         print(rows[-1], flush=True)
-    table = (
-        "| run | options | records | seconds | records/s | peak RSS, all processes (MB) "
-        "| peak RSS, largest process (MB) |\n|---|---|---|---|---|---|---|\n" + "\n".join(rows)
-    )
+    header = [
+        "run",
+        "options",
+        "records",
+        "seconds",
+        "records/s",
+        "peak RSS, all processes (MB)",
+        "peak RSS, largest process (MB)",
+    ]
+    table = markdown_table(header, rows)
     if not args.no_write:
         write_section(
             "Retag throughput and memory",

@@ -14,7 +14,7 @@ import platform
 import time
 from dataclasses import replace
 
-from common import reuters_r90, write_section
+from common import markdown_table, reuters_r90, write_section
 
 from tagger.evaluate import evaluate_model
 from tagger.features import FeatureConfig
@@ -70,10 +70,8 @@ def main() -> None:
             f"| {r['train_s']:.1f} | {r['rate']:,.0f} |"
         )
         print(rows[-1], flush=True)
-    table = (
-        "| system | micro-F1 | macro-F1 | samples-F1 | training s | suggest articles/s |\n"
-        "|---|---|---|---|---|---|\n" + "\n".join(rows)
-    )
+    header = ["system", "micro-F1", "macro-F1", "samples-F1", "training s", "suggest articles/s"]
+    table = markdown_table(header, rows)
     if not args.no_write:
         write_section(
             "Reuters-21578 R90 (ModApte): tags",

@@ -14,7 +14,7 @@ import resource
 import time
 from pathlib import Path
 
-from common import ROOT, reuters_r90, write_section
+from common import ROOT, markdown_table, reuters_r90, write_section
 
 from tagger.bundle import load_bundle, save_bundle
 from tagger.errors import BundleError
@@ -77,10 +77,8 @@ def main() -> None:
                 f"{m['rss_mb']:,.0f} |"
             )
             print(rows[-1], flush=True)
-    table = (
-        "| path | processes | articles/s | words/s | peak RSS per process (MB) |\n"
-        "|---|---|---|---|---|\n" + "\n".join(rows)
-    )
+    header = ["path", "processes", "articles/s", "words/s", "peak RSS per process (MB)"]
+    table = markdown_table(header, rows)
     if not args.no_write:
         write_section(
             "Suggest throughput (Reuters test articles)",

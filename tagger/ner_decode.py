@@ -35,6 +35,10 @@ from typing import Any
 import numpy as np
 
 Spans = list[tuple[int, int, str]]
+# Tokens per network call. Peak memory grows with it (Reuters, batches of 64 articles: 4,000
+# tokens 196 MB resident, 8,000 262 MB, unlimited 385 MB) for a few percent of speed (162, 172,
+# 174 articles/s): 4,000 stays below spaCy's own decoding (281 MB).
+MAX_TOKENS = 4000
 
 
 class GreedyNER:
@@ -103,14 +107,28 @@ class GreedyNER:
             scores[..., self.unseen] = scores.min(axis=-1, keepdims=True)
         return scores
 
-    def decode(self, docs: Sequence[Any]) -> list[Spans]:
+    def decode(self, docs: Sequence[Any], max_tokens: int = MAX_TOKENS) -> list[Spans]:
         """(start_char, end_char, label) of each Doc's entities, in order. The Docs must come
-        straight from the tokenizer (no preset entities)."""
+        straight from the tokenizer (no preset entities). The network runs on groups of Docs
+        of at most `max_tokens` tokens (or one longer Doc): its memory grows with the group."""
+        out: list[Spans] = []
+        group: list[Any] = []
+        tokens = 0
+        for doc in docs:
+            if group and tokens + len(doc) > max_tokens:
+                out += self._decode_group(group)
+                group, tokens = [], 0
+            group.append(doc)
+            tokens += len(doc)
+        if group:
+            out += self._decode_group(group)
+        return out
+
+    def _decode_group(self, docs: list[Any]) -> list[Spans]:
         from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 
-        lengths = [len(d) for d in docs]
         out: list[Spans] = [[] for _ in docs]
-        if sum(lengths) == 0:
+        if not any(len(d) for d in docs):
             return out
         vectors = self.tok2vec.predict(docs)  # (tokens of all docs, nI)
         P = self.lower.predict(vectors)  # (1 + tokens, nF, nO, nP); row 0: padding
@@ -119,12 +137,11 @@ class GreedyNER:
         free = self._scores((P[1:, 0] + pad[1]) + pad[2])
         row = 0
         for k, doc in enumerate(docs):
-            n = lengths[k]
-            if n == 0:
-                continue
-            attrs = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START])
-            out[k] = self._decode_doc(P, free, row, n, attrs)
-            row += n
+            n = len(doc)
+            if n:
+                attrs = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START])
+                out[k] = self._decode_doc(P, free, row, n, attrs)
+                row += n
         return out
 
     def _decode_doc(

@@ -235,6 +235,8 @@ def test_greedy_decoder_matches_spacys_own_parser() -> None:
         [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         for doc in nlp.pipe(texts, batch_size=16)
     ]
-    got = decoder.decode([nlp.make_doc(t) for t in texts])
+    docs = [nlp.make_doc(t) for t in texts]
     assert sum(map(len, expected)) > 1000
-    assert got == expected
+    assert decoder.decode(docs) == expected
+    # In small groups of Docs (how long inputs are processed) the entities are the same.
+    assert decoder.decode(docs, max_tokens=500) == expected

@@ -55,9 +55,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(model: Path, feedback_db: Path) -> Iterator[str]:
+def server(model: Path, feedback_db: Path, ner_processes: int = 2) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "tagger", "serve", "--model", str(model)]
+    command += ["--ner-processes", str(ner_processes)]
     command += ["--port", str(port), "--feedback-db", str(feedback_db), "--log-level", "warning"]
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -135,6 +136,11 @@ def measure(model: Path, args: argparse.Namespace, tmp: Path) -> list[str]:
         fast = timed_requests(url, tags_only, args.requests)
         rows.append(row('tags + evidence (`"entities": false`)', 1, fast, len(fast) / sum(fast)))
         print(rows[-1], flush=True)
+    with server(model, tmp / "feedback-inline.db", ner_processes=1) as url:
+        timed_requests(url, draft, 10)
+        inline = timed_requests(url, draft, args.requests)
+        rows.append(row(f"{label}, `--ner-processes 1`", 1, inline, len(inline) / sum(inline)))
+        print(rows[-1], flush=True)
     return rows
 
 
@@ -156,7 +162,7 @@ def breakdown(model: Path) -> str:
         "whole `Tagger.suggest_batch`": lambda: tagger.suggest_batch(
             [article], SuggestOptions(evidence=True)
         ),
-        "spaCy NER (`ner` only)": lambda: list(entity_spans([text], spacy_model)),
+        "NER (spaCy `ner` model, numpy decoder)": lambda: list(entity_spans([text], spacy_model)),
         "entity rules (reports, acronyms, grouping)": lambda: extract(text, raw),
         "cleaning, features, scores, evidence": lambda: tagger.suggest_batch(
             [article], SuggestOptions(entities=False, evidence=True)
@@ -206,8 +212,10 @@ send one 600-word draft (8 paragraphs of digest articles) to `POST /v1/suggest`,
 tags with evidence, entities and the cleaned text (last row: the same server, requests with
 `"entities": false`). Latency is measured at the client. The
 concurrent clients share {args.requests} requests. Model work runs in the threadpool, one
-request at a time (spaCy's parser reacquires the GIL at every step, so overlapping calls
-only slow each other). Targets (issue 5): p50 < 60 ms, p95 < 150 ms single-client.
+request at a time (it holds the GIL most of the time, so overlapping calls only slow each
+other); entity recognition is shared with one worker process (`--ner-processes 2`, the
+default on 2 cores; the last row: a server started with `--ner-processes 1`). Targets
+(issue 5): p50 < 60 ms, p95 < 150 ms single-client.
 1-minute load average when the run started: {load:.2f} on 2 cores.
 
 {table}

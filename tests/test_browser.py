@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from tagger.api import ApiSettings, create_app
 from tagger.pipeline import Tagger
@@ -134,5 +134,41 @@ def test_the_page_asks_for_the_token_when_the_server_needs_one(
             page.fill("#token", "desk-7")
             page.click("#save")
             expect(page.locator("#save-status")).to_contain_text("Saved (feedback #1)")
+        finally:
+            browser.close()
+
+
+def test_api_docs_render_without_internet(served: tuple[str, Path]) -> None:
+    """/docs (Swagger UI) and /redoc load their scripts and styles from the server itself."""
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import sync_playwright
+
+    url, _ = served
+    server = urlsplit(url).netloc
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # What the pages need to work: documents, scripts, styles, the OpenAPI document,
+            # over the network (data: and blob: URLs are local). ReDoc's footer logo is an
+            # image on its CDN; a missing image breaks nothing.
+            needed = {"document", "script", "stylesheet", "xhr", "fetch"}
+            hosts: set[str] = set()
+
+            def note(request: Request) -> None:
+                where = urlsplit(request.url)
+                if request.resource_type in needed and where.scheme in ("http", "https"):
+                    hosts.add(where.netloc)
+
+            page.on("request", note)
+            page.goto(f"{url}/docs")
+            expect(page.locator(".opblock-summary-path").first).to_be_visible()
+            paths = page.locator(".opblock-summary-path").all_inner_texts()
+            assert {"/v1/suggest", "/v1/suggest/batch", "/v1/feedback"} <= set(paths)
+            page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
+            page.goto(f"{url}/redoc")
+            expect(page.get_by_text("Tags (with scores and evidence)").first).to_be_visible()
+            assert hosts == {server}, f"the docs pages fetched from {hosts - {server}}"
         finally:
             browser.close()

@@ -15,6 +15,7 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -164,7 +165,9 @@ def create_app(tagger: Tagger, settings: ApiSettings | None = None) -> FastAPI:
         await run_in_threadpool(service.warm_up)
         yield
 
-    app = FastAPI(
+    # /docs and /redoc with their scripts served by the app, not from a CDN: they work on an
+    # intranet without internet access.
+    app = FastAPIOffline(
         title="tagger",
         version=__version__,
         description="Tag suggestions with evidence, entities, and editors' feedback.",

@@ -1,9 +1,9 @@
 """What the HTTP routes call: the loaded Tagger, the feedback store, and the rules for running
 model work off the event loop.
 
-Model work runs in the threadpool, one call at a time. spaCy's parser takes and releases the
-GIL at every step, so two concurrent calls slow each other down more than they overlap, and
-its tokenizer cache is not documented as thread-safe. Serializing keeps latency predictable;
+Model work runs in the threadpool, one call at a time. It is Python and small numpy operations
+under the GIL, so two concurrent calls would slow each other down more than they overlap, and
+spaCy's tokenizer cache is not documented as thread-safe. Serializing keeps latency predictable;
 the event loop stays free to accept, parse and answer other requests meanwhile.
 """
 

@@ -1,11 +1,11 @@
 """The spaCy English pipeline: resolved once, loaded once per process.
 
 Only `ner` runs, and its transitions are decoded by `tagger.ner_decode` (the same entities from
-the same weights, without spaCy's per-step GIL round trips: 2.5-3x faster). The tagger, parser, attribute ruler and lemmatizer do not change the entities
-and cost 1.5x the time; and in the small English pipelines `ner` embeds its own tok2vec layer
-(it does not listen to the shared `tok2vec` component), so the shared one is excluded too: the
-same entities, 1.4x faster again (benchmarks/RESULTS.md). Nothing of spaCy (no Doc, no Span)
-leaves this module.
+the same weights, without spaCy's per-step GIL round trips: 2.5-3x faster). The tagger, parser,
+attribute ruler and lemmatizer do not change the entities and cost 1.5x the time; and in the
+small English pipelines `ner` embeds its own tok2vec layer (it does not listen to the shared
+`tok2vec` component), so the shared one is excluded too: the same entities, 1.4x faster again
+(benchmarks/RESULTS.md). Nothing of spaCy (no Doc, no Span) leaves this module.
 """
 
 from __future__ import annotations

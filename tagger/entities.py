@@ -169,6 +169,17 @@ def _extend_hyphenated(text: str, start: int) -> int:
     return start - len(m.group(0)) if m else start
 
 
+def _quoted_title(text: str, start: int, end: int) -> bool:
+    """A spaCy WORK_OF_ART counts as a report title only when it is a whole quoted phrase of
+    two or more words (`"Heat Beneath the Basin," is due`): unquoted, the small model mostly
+    labels headlines, events and organizations so, and a part of a quotation is no title."""
+    if len(text[start:end].split()) < 2 or not text[start].isupper():
+        return False
+    after = text[end : end + 2]
+    closes = after[:1] in '"\u201d' or (after[:1] in ",." and after[1:2] in '"\u201d')
+    return text[start - 1 : start] in '"\u201c' and start > 0 and closes
+
+
 def _spans(
     text: str, raw: Iterable[RawSpan], titles: Sequence[TitleSpan] | None = None
 ) -> list[tuple[int, int, str]]:
@@ -183,7 +194,7 @@ def _spans(
         start, end = trim_span(text, r.start, r.end)
         if end - start < 2 or any(_overlaps((start, end), rep) for rep in reports):
             continue
-        if label == "REPORT" and (len(text[start:end].split()) < 2 or not text[start].isupper()):
+        if label == "REPORT" and not _quoted_title(text, start, end):
             continue
         if label != "ORG":
             out.append((start, end, label))

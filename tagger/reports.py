@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 _WORD = r"(?:[A-Z0-9][\w\u2019'&.\-]*\??|[A-Z]{2,})"
-_SMALL = r"(?:of|the|and|in|for|on|to|a|an|at|by|with|from|or|vs\.?|into|&|is|are|than)"
+_SMALL = r"(?:of|the|and|in|for|on|to|a|an|at|by|with|from|or|vs\.?|into|&|is|are|than|as|about)"
 _TITLE = rf"{_WORD}(?:(?::|\s+-)?\s+(?:{_SMALL}\s+)*{_WORD})+"
 _TITLE_C = rf"{_WORD}(?:(?::|,|\s+-)?\s+(?:{_SMALL}\s+)*{_WORD})+"
 _CAPS = r"[A-Z][\w&'\-]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w&'\-]*)*"
@@ -66,9 +66,10 @@ def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], f
             _Rule(pattern["name"], pattern["anchor"], re.compile(regex), pattern["at_anchor"])
         )
     anchors = {
-        "cue": re.compile(rf"(?i)\b(?:{fill['{CUE}']}|titled|entitled|called|named)\b"),
+        "cue": re.compile(rf"(?i)\b(?:{fill['{CUE}']}|titled|entitled|called|named|dubbed)\b"),
         "noun": re.compile(rf"\b(?:{fill['{NOUN}']})\b"),
-        "titled": re.compile(r"\b(?:titled|entitled|called|named|under the title)\b"),
+        "titled": re.compile(r"\b(?:titled|entitled|called|named|dubbed|under the \w*\s*title)\b"),
+        "published": re.compile(r"\b(?:published|released|issued)\b"),
     }
     return compiled, anchors, frozenset(raw["not_titles"]), frozenset(raw["not_first_words"])
 
@@ -96,6 +97,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _cut_run_on(text: str, start: int, end: int) -> int:
+    stop = _SENTENCE_END.search(text, start, end)
+    if stop:
+        end = stop.start()
+    tail = _COMMA_ONE_WORD.search(text, start, end)
+    return tail.start() if tail else end
+
+
 def headline_end(text: str) -> int:
     """End of a Title Case headline opening the text (0 if none): headlines capitalize every
     word, so the title-case rules would read them as report names."""
@@ -107,7 +116,15 @@ def headline_end(text: str) -> int:
     return len(first) if capitalized / len(words) >= 0.7 else 0
 
 
-_POSSESSIVE = re.compile(r"^[A-Z][\w&.\-]*(?:'s|\u2019s)\s+")
+# An owner before a series name: "the National Science Board's Science and Engineering ..."
+_POSSESSIVE = re.compile(r"(?:[A-Z][\w&.\-]*\s+){0,4}[A-Z][\w&.\-]*(?:'s|\u2019s)\s+")
+# Where an unbounded title-case run ran on: into the next sentence ("dubbed Paycheck Check-Up.
+# Median ...") or into the sentence's subject after a comma ("titled Buy Local, Grow Global:
+# Procurement as Innovation Policy, CCI argued").
+_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!vs)\.\s+(?=[A-Z])")
+_COMMA_ONE_WORD = re.compile(r",\s+[A-Za-z][^\s,]*$")
+_RUN_ON_RULES = frozenset({"titled-unquoted", "cue-colon"})
+_BY_THE = re.compile(r"\bby\s+(?:the\s+)?$")
 
 
 def find_titles(text: str) -> list[TitleSpan]:
@@ -128,18 +145,23 @@ def find_titles(text: str) -> list[TitleSpan]:
             )
         for m in matches:
             start, end = _trim(text, m.start("title"), m.end("title"))
+            if name in _RUN_ON_RULES:
+                end = _cut_run_on(text, start, end)
             title = text[start:end]
             words = title.split()
             if len(words) < 2 or (words[0] in not_titles and len(words) < 3):
                 continue
-            if name == "title-then-appositive" and words[0] in not_first:
+            if name in ("title-then-appositive", "title-then-published") and words[0] in not_first:
                 continue
             if name == "named-publication":
+                # "compiled by the Rocky Mountain Capital Monitor": the name of an author.
+                if _BY_THE.search(text, max(0, start - 8), start):
+                    continue
                 if words[0] == "The":
                     start += 4
-                owner = _POSSESSIVE.match(title)
+                owner = _POSSESSIVE.match(text, start, end)
                 if owner:
-                    start += owner.end()
+                    start = owner.end()
             if any(s < end and start < e for s, e in taken):
                 continue
             taken.append((start, end))

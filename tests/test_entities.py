@@ -116,6 +116,40 @@ def test_html_input_is_turned_into_text() -> None:
             "a working paper called Heat Pumps and Hometown Jobs, written by",
             "Heat Pumps and Hometown Jobs",
         ),
+        ("the annual pay survey, this year dubbed Salary Snapshot. Median pay", "Salary Snapshot"),
+        (
+            "it argued under the plain title Where the Grant Money Lands that",
+            "Where the Grant Money Lands",
+        ),
+        (
+            "In a brief titled Build Here, Hire Here: Procurement as Policy, the group argued",
+            "Build Here, Hire Here: Procurement as Policy",
+        ),
+        (
+            'peers profiled in "Small Towns, Big Plans: Rural Broadband Revisited," a 2024 paper',
+            "Small Towns, Big Plans: Rural Broadband Revisited",
+        ),
+        (
+            "The book: The Factory Next Door: How Small Cities Compete (Ohio Press, 2025)",
+            "The Factory Next Door: How Small Cities Compete",
+        ),
+        (
+            "It borrows from Learn and Stay: Apprentice Retention in Ohio, published by the board",
+            "Learn and Stay: Apprentice Retention in Ohio",
+        ),
+        (
+            "citing the National Science Board's Science and Engineering Indicators, which",
+            "Science and Engineering Indicators",
+        ),
+        ("the latest Midwest Venture Gauge, a twice-yearly count,", "Midwest Venture Gauge"),
+        (
+            "modest growth in its 2026 Toledo Employment Forecast.",
+            "2026 Toledo Employment Forecast",
+        ),
+        (
+            "a Pew report How States Fund Rural Broadband (2021) found",
+            "How States Fund Rural Broadband",
+        ),
     ],
 )
 def test_report_citation_styles(sentence: str, title: str) -> None:
@@ -128,6 +162,21 @@ def test_no_report_in_plain_sentences() -> None:
         "Note\n\nThe governor said on Tuesday that the report would come later. Ohio Lawmakers met."
     )
     assert find_titles(text) == []
+    # The author of a series is not the series: "compiled by the ... Monitor".
+    assert find_titles("Note\n\nData compiled by the Plains Capital Monitor show a dip.") == []
+
+
+def test_quoted_speech_and_organizations_are_not_reports(extractor: EntityExtractor) -> None:
+    """spaCy's WORK_OF_ART counts only for a whole quoted title, not a quotation's first words
+    or an unquoted name."""
+    text = (
+        "Apprenticeships Grow\n\n\u201cKids in Marion County shouldn't have to leave to find "
+        "work,\u201d said the mayor. The grant was announced in January by the nonprofit Dayton "
+        'Startup Collective. A follow-up study, "Heat Beneath the Basin," is due in June.'
+    )
+    [entities] = extractor.extract_batch([text])
+    reports = [e.text for e in entities if e.label == "REPORT"]
+    assert reports == ["Heat Beneath the Basin"]
 
 
 def test_acronym_definitions_and_trimming() -> None:

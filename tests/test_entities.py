@@ -289,3 +289,21 @@ def test_greedy_decoder_matches_spacys_own_parser() -> None:
     assert decoder.decode(docs) == expected
     # In small groups of Docs (how long inputs are processed) the entities are the same.
     assert decoder.decode(docs, max_tokens=500) == expected
+
+
+def test_long_texts_are_recognized_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_PIECE_CHARS a text is cut at paragraph breaks; offsets stay the text's own."""
+    import tagger.nlp as nlp_module
+
+    model = resolve_model()
+    article = MIT_ARTICLE.replace("\n\n", " ")  # one paragraph per copy
+    text = "\n\n".join([article] * 6)
+    [whole] = nlp_module.entity_spans([text], model)
+    monkeypatch.setattr(nlp_module, "MAX_PIECE_CHARS", len(article) * 2)
+    [pieces] = nlp_module.entity_spans([text], model)
+    assert len(nlp_module.split_for_workers(text, 3)) == 3  # the text was cut in three
+    mit = [
+        s for s in pieces if text[s.start : s.end].endswith("Massachusetts Institute of Technology")
+    ]
+    assert len(mit) == 6 and all(s.label == "ORG" for s in mit)
+    assert pieces == whole

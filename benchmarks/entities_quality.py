@@ -24,8 +24,9 @@ SETS = {
     "heldout.jsonl": "first held-out set, written and annotated separately; its errors were "
     "looked at once (title-first appositions were added after that), so it is no longer blind",
     "heldout2.jsonl": "second held-out set, written and annotated separately; blind until its "
-    "report-title errors were looked at once (new title nouns, dubbed/colon/published-by "
-    "citations, possessive owners, quoted-only spaCy titles were added after that)",
+    "errors were looked at once (new title nouns, dubbed/colon/published-by citations, "
+    "possessive owners, quoted-only spaCy titles, completed organization names were added "
+    "after that)",
     "heldout3.jsonl": "third held-out set, written and annotated by a separate writer who did "
     "not see the rules, and never looked at while developing: the unbiased estimate",
 }

@@ -149,6 +149,8 @@ def _split_possessive(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _org_label(text: str, start: int, end: int) -> str | None:
     """ORG, GPE for a bare place name spaCy called an organization, or None (not an entity)."""
     words = text[start:end].split()
+    if text[start:end].islower():  # "cooperatives": a common noun
+        return None
     if words[-1] in _NOT_ORG_LAST or _NOT_ORG_AFTER.match(text, end):
         return None
     if len(words) == 1 and words[0] in _NOT_ORG_ALONE:
@@ -167,6 +169,92 @@ def _extend_hyphenated(text: str, start: int) -> int:
     """spaCy cuts "Orangeburg-Calhoun Technical College" at the hyphen: take the first part."""
     m = re.search(r"[A-Z][\w]*-$", text[max(0, start - 40) : start])
     return start - len(m.group(0)) if m else start
+
+
+# Capitalized words before a name that are not part of it.
+_NOT_NAME_WORDS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "At",
+        "In",
+        "On",
+        "For",
+        "With",
+        "By",
+        "From",
+        "And",
+        "But",
+        "Or",
+        "Of",
+        "To",
+        "As",
+        "After",
+        "Before",
+        "While",
+        "When",
+        "Under",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "Our",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Both",
+        "Each",
+        "Every",
+        "Some",
+        "Said",
+        "Says",
+        "New",
+        "Former",
+        "Then",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
+)
+_WORD_BEFORE = re.compile(r"(?<![\w'\u2019.-])([A-Z][\w&]*(?:-[A-Z][\w&]*)*) $")
+_DASH_AFTER = re.compile(r"[-\u2013][A-Z][\w.]*")
+_OF_PLACE_AFTER = re.compile(r" of [A-Z][a-z]+(?: [A-Z][a-z]+)?\b(?![-\u2013'\u2019])")
+
+
+def _complete_org(text: str, start: int, end: int) -> tuple[int, int]:
+    """Words spaCy leaves off an organization's name: the first word of "Ivy Tech Community
+    College" or "Milwaukee Area Technical College", "–Madison" of "University of
+    Wisconsin–Madison", "of Cleveland" of "Federal Reserve Bank of Cleveland"."""
+    words = text[start:end].split()
+    if words[-1] in _ORG_WORDS:
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if before and before.group(1) not in _NOT_NAME_WORDS:
+            start = before.start(1)
+        of_place = _OF_PLACE_AFTER.match(text, end)
+        if of_place:
+            end = of_place.end()
+    dash = _DASH_AFTER.match(text, end)
+    if dash:
+        end = dash.end()
+    return start, end
 
 
 def _quoted_title(text: str, start: int, end: int) -> bool:
@@ -192,6 +280,9 @@ def _spans(
         if label is None:
             continue
         start, end = trim_span(text, r.start, r.end)
+        paragraph_end = text.find("\n\n", start, end)  # a name never spans paragraphs
+        if paragraph_end != -1:
+            start, end = trim_span(text, start, paragraph_end)
         if end - start < 2 or any(_overlaps((start, end), rep) for rep in reports):
             continue
         if label == "REPORT" and not _quoted_title(text, start, end):
@@ -199,7 +290,8 @@ def _spans(
         if label != "ORG":
             out.append((start, end, label))
             continue
-        for s, e in _split_possessive(text, _extend_hyphenated(text, start), end):
+        start, end = _complete_org(text, _extend_hyphenated(text, start), end)
+        for s, e in _split_possessive(text, start, end):
             org_label = _org_label(text, s, e)
             if org_label is not None and e - s >= 2:
                 out.append((s, e, org_label))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from tagger.acronyms import Definition, bare_mentions, find_definitions
 from tagger.nlp import NERPool, RawSpan, entity_spans
-from tagger.reports import TitleSpan, find_titles, headline_end
+from tagger.reports import TitleSpan, find_titles, headline_end, looks_like_title
 from tagger.types import Entity
 
 LABELS = {"ORG": "ORG", "PERSON": "PERSON", "GPE": "GPE", "LOC": "LOC", "WORK_OF_ART": "REPORT"}
@@ -261,7 +261,7 @@ def _quoted_title(text: str, start: int, end: int) -> bool:
     """A spaCy WORK_OF_ART counts as a report title only when it is a whole quoted phrase of
     two or more words (`"Heat Beneath the Basin," is due`): unquoted, the small model mostly
     labels headlines, events and organizations so, and a part of a quotation is no title."""
-    if len(text[start:end].split()) < 2 or not text[start].isupper():
+    if not text[start].isupper() or not looks_like_title(text[start:end]):
         return False
     after = text[end : end + 2]
     closes = after[:1] in '"\u201d' or (after[:1] in ",." and after[1:2] in '"\u201d')

@@ -16,12 +16,18 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+# Space inside a title: blanks, or one line break (hard-wrapped text), never a blank line: a
+# title-case run must not reach back into the headline or the paragraph before.
+_SP = r"(?:[^\S\n]*\n[^\S\n]*|[^\S\n]+)"
 _WORD = r"(?:[A-Z0-9][\w\u2019'&.\-]*\??|[A-Z]{2,})"
 _SMALL = r"(?:of|the|and|in|for|on|to|a|an|at|by|with|from|or|vs\.?|into|&|is|are|than|as|about)"
-_TITLE = rf"{_WORD}(?:(?::|\s+-)?\s+(?:{_SMALL}\s+)*{_WORD})+"
-_TITLE_C = rf"{_WORD}(?:(?::|,|\s+-)?\s+(?:{_SMALL}\s+)*{_WORD})+"
-_CAPS = r"[A-Z][\w&'\-]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w&'\-]*)*"
-_ORG = r"[A-Z][\w&.'\-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w&.'\-]*)*"
+_TITLE = rf"{_WORD}(?:(?::|{_SP}-)?{_SP}(?:{_SMALL}{_SP})*{_WORD})+"
+_TITLE_C = rf"{_WORD}(?:(?::|,|{_SP}-)?{_SP}(?:{_SMALL}{_SP})*{_WORD})+"
+# A series name: capitalized words, "U.S." among them, joined by and/of/& or a list comma
+# ("Science, Technology and Innovation Outlook").
+_CAP_WORD = r"(?:U\.S\.|[A-Z][\w&'\-]*)"
+_CAPS = rf"{_CAP_WORD}(?:,?{_SP}(?:(?:and|of|&){_SP})?{_CAP_WORD})*"
+_ORG = rf"[A-Z][\w&.'\-]*(?:{_SP}(?:(?:of|for|and|on){_SP})?[A-Z][\w&.'\-]*)*"
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,8 @@ def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], f
     cues = sorted(raw["cues"], key=len, reverse=True)
     fill = {
         "{CUE}": "(?:" + "|".join(re.escape(c) for c in cues) + ")",
-        "{NOUN}": "|".join(re.escape(n) for n in raw["title_nouns"]),
+        "{NOUN}": "|".join(re.escape(n) for n in sorted(raw["title_nouns"], key=len, reverse=True)),
+        "{FINDING}": "|".join(re.escape(v) for v in raw["finding_verbs"]),
         "{VERB}": "|".join(re.escape(v) for v in raw["verbs"]),
         "{TITLE_C}": _TITLE_C,
         "{TITLE}": _TITLE,
@@ -70,6 +77,7 @@ def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], f
         "noun": re.compile(rf"\b(?:{fill['{NOUN}']})\b"),
         "titled": re.compile(r"\b(?:titled|entitled|called|named|dubbed|under the \w*\s*title)\b"),
         "published": re.compile(r"\b(?:published|released|issued)\b"),
+        "finding": re.compile(rf"[\"\u201d]\s+(?:{fill['{FINDING}']})\b"),
     }
     return compiled, anchors, frozenset(raw["not_titles"]), frozenset(raw["not_first_words"])
 
@@ -97,12 +105,40 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def looks_like_title(phrase: str) -> bool:
+    """Title Case: most words other than articles, prepositions and conjunctions capitalized
+    ("Heat Beneath the Basin", not "Capital follows exits, and exits are on the coasts")."""
+    words = [w for w in re.findall(r"[\w'\u2019-]+", phrase) if w.lower() not in _LOWER_WORDS]
+    capitalized = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return len(words) >= 2 and capitalized >= 0.7 * len(words)
+
+
 def _cut_run_on(text: str, start: int, end: int) -> int:
     stop = _SENTENCE_END.search(text, start, end)
     if stop:
         end = stop.start()
+    question = _QUESTION_END.search(text, start, end)  # "dubbed Who Will Build It? from ..."
+    if question:
+        end = question.end()
     tail = _COMMA_ONE_WORD.search(text, start, end)
     return tail.start() if tail else end
+
+
+_OPENING = re.compile(r"(?:In|At|On|As|By|Under|With|After|Before|While|When|According to) ")
+
+
+def _after_opening_words(title: str, start: int) -> int:
+    """Where a title starting with an opening word really starts ("In The Long Recovery, her
+    book", "According to X: A Review, a guide"); -1 when it is no title ("In Ohio, the
+    report", "At Ohio State University, a study"). A title must then clearly be one: "The",
+    a subtitle or a number."""
+    opening = _OPENING.match(title)
+    rest = title[opening.end() :] if opening else title
+    clear = rest.startswith("The ") or ":" in rest or any(c.isdigit() for c in rest)
+    if not clear or len(rest.split()) < (2 if opening else 4):
+        return -1
+    # "From Lab to Market 2025, the latest edition": other opening words may begin a title.
+    return start + (opening.end() if opening else 0)
 
 
 def headline_end(text: str) -> int:
@@ -123,7 +159,14 @@ _POSSESSIVE = re.compile(r"(?:[A-Z][\w&.\-]*\s+){0,4}[A-Z][\w&.\-]*(?:'s|\u2019s
 # Procurement as Innovation Policy, CCI argued").
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!vs)\.\s+(?=[A-Z])")
 _COMMA_ONE_WORD = re.compile(r",\s+[A-Za-z][^\s,]*$")
+_QUESTION_END = re.compile(r"\?(?=\s+[a-z])")
 _RUN_ON_RULES = frozenset({"titled-unquoted", "cue-colon"})
+# Rules that read a quotation as a title with no cue word: the quotation must look like one.
+_TITLE_CASE_RULES = frozenset({"quoted-then-verb", "quoted-before-cue"})
+_LOWER_WORDS = frozenset(
+    {"of", "the", "and", "in", "for", "on", "to", "a", "an", "at", "by", "with", "from", "or"}
+    | {"vs", "into", "is", "are", "than", "as", "about"}
+)
 _BY_THE = re.compile(r"\bby\s+(?:the\s+)?$")
 
 
@@ -151,8 +194,19 @@ def find_titles(text: str) -> list[TitleSpan]:
             words = title.split()
             if len(words) < 2 or (words[0] in not_titles and len(words) < 3):
                 continue
-            if name in ("title-then-appositive", "title-then-published") and words[0] in not_first:
+            if name in _TITLE_CASE_RULES and not looks_like_title(title):
                 continue
+            if name in ("title-then-appositive", "title-then-published") and words[0] in not_first:
+                start = _after_opening_words(title, start)
+                if start < 0:
+                    continue
+            if name == "title-then-published":
+                # "argues Laura Brenner in Small Places, Big Bets: How ...": the title starts
+                # after the last "in"/"by" before its subtitle.
+                head = text[start:end].split(":", 1)[0]
+                cut = max(head.rfind(" in "), head.rfind(" by "))
+                if cut != -1 and ":" in text[start:end]:
+                    start += cut + 4
             if name == "named-publication":
                 # "compiled by the Rocky Mountain Capital Monitor": the name of an author.
                 if _BY_THE.search(text, max(0, start - 8), start):

@@ -150,6 +150,38 @@ def test_html_input_is_turned_into_text() -> None:
             "a Pew report How States Fund Rural Broadband (2021) found",
             "How States Fund Rural Broadband",
         ),
+        (
+            "Startups Stay Home\n\nThe Regional Startup Density Index puts Idaho first.",
+            "Regional Startup Density Index",
+        ),
+        (
+            "citing the OECD's Science, Technology and Industry Outlook 2026, which found",
+            "Science, Technology and Industry Outlook 2026",
+        ),
+        ("as CBRE's U.S. Life Sciences Outlook reports", "U.S. Life Sciences Outlook"),
+        ("a labor study dubbed Who Will Wire It? from the association", "Who Will Wire It?"),
+        (
+            '"Where Are the Founders? Venture Capital Beyond the Coasts," argues the group',
+            "Where Are the Founders? Venture Capital Beyond the Coasts",
+        ),
+        ("the member survey (Plains Angel Pulse 2026) from the network", "Plains Angel Pulse 2026"),
+        (
+            "in a paper released Friday: 2026 Lab Costs: What Campuses Spend. It draws on",
+            "2026 Lab Costs: What Campuses Spend",
+        ),
+        (
+            "an outcomes study, 'Earn and Learn: Apprentice Results, 2016-2024', which found",
+            "Earn and Learn: Apprentice Results, 2016-2024",
+        ),
+        ("Not everyone agrees. In The Slow Recovery, her new book, she", "The Slow Recovery"),
+        (
+            "a review released in May, Federal Labs: Better Data on Licensing, found that",
+            "Federal Labs: Better Data on Licensing",
+        ),
+        (
+            "The Factory and Logistics Report Card gives Ohio a B.",
+            "Factory and Logistics Report Card",
+        ),
     ],
 )
 def test_report_citation_styles(sentence: str, title: str) -> None:
@@ -162,6 +194,11 @@ def test_no_report_in_plain_sentences() -> None:
         "Note\n\nThe governor said on Tuesday that the report would come later. Ohio Lawmakers met."
     )
     assert find_titles(text) == []
+    # A quotation is a title only if it reads like one, even next to a cue word.
+    text = 'Note\n\n"Capital follows exits, and exits stay on the coasts," said study author Li.'
+    assert find_titles(text) == []
+    # Opening words are no title: "At Ohio State University, a new study ..."
+    assert find_titles("Note\n\nAt Ohio State University, a new study finds gains.") == []
     # The author of a series is not the series: "compiled by the ... Monitor".
     assert find_titles("Note\n\nData compiled by the Plains Capital Monitor show a dip.") == []
 

@@ -19,7 +19,7 @@ from tagger.reports import TitleSpan, find_titles, headline_end, looks_like_titl
 from tagger.types import Entity
 
 LABELS = {"ORG": "ORG", "PERSON": "PERSON", "GPE": "GPE", "LOC": "LOC", "WORK_OF_ART": "REPORT"}
-_LEADING = re.compile(r"(?:the|The|THE)\s+")
+_LEADING = re.compile(r"(?:the|The|THE|A|An)\s+(?=\S)")
 _TRAILING = re.compile(r"(?:'s|\u2019s|'|\u2019|[\s.,;:])+$")
 _ABBREV_END = re.compile(r"(?:\b[A-Z]\.)+$|(?:Inc|Corp|Co|Ltd|Jr|Sr|St)\.$")
 # Programs, laws and events read like organizations but are not.
@@ -47,7 +47,11 @@ _NOT_ORG_LAST = frozenset(
         "Expo",
     ]
 )
-_NOT_ORG_AFTER = re.compile(r"\s+(?:program|programs|initiative|award|awards|grants?|act)\b")
+_NOT_ORG_AFTER = re.compile(
+    r"(?:\s+\([A-Z]{2,}\))?\s+(?:program|programs|initiative|award|awards|grants?|act)\b"
+)
+# Officials whose office is named after them: "the Governor's Office of ...", one name.
+_OFFICE_OWNERS = frozenset({"Governor", "Mayor", "President", "Lieutenant Governor"})
 _NOT_ORG_ALONE = frozenset({"State", "Federal", "National", "Government", "City", "County"})
 _ORG_WORDS = frozenset(
     [
@@ -140,6 +144,8 @@ def _split_possessive(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """ "Department of Energy's Office of Science" names two organizations."""
     parts, cursor = [], start
     for m in _POSSESSIVE_SPLIT.finditer(text, start, end):
+        if text[cursor : m.start()] in _OFFICE_OWNERS:
+            continue
         parts.append((cursor, m.start()))
         cursor = m.end()
     parts.append((cursor, end))
@@ -235,6 +241,7 @@ _NOT_NAME_WORDS = frozenset(
     ]
 )
 _WORD_BEFORE = re.compile(r"(?<![\w'\u2019.-])([A-Z][\w&]*(?:-[A-Z][\w&]*)*) $")
+_OWNER_BEFORE = re.compile(r"\b(?:Governor|Mayor|President)['\u2019]s $")
 _DASH_AFTER = re.compile(r"[-\u2013][A-Z][\w.]*")
 _OF_PLACE_AFTER = re.compile(r" of [A-Z][a-z]+(?: [A-Z][a-z]+)?\b(?![-\u2013'\u2019])")
 
@@ -244,6 +251,9 @@ def _complete_org(text: str, start: int, end: int) -> tuple[int, int]:
     College" or "Milwaukee Area Technical College", "–Madison" of "University of
     Wisconsin–Madison", "of Cleveland" of "Federal Reserve Bank of Cleveland"."""
     words = text[start:end].split()
+    owner = _OWNER_BEFORE.search(text, max(0, start - 30), start)
+    if owner:  # spaCy left "Governor's" off "Governor's Office of Economic Opportunity"
+        start = owner.start()
     if words[-1] in _ORG_WORDS:
         before = _WORD_BEFORE.search(text, max(0, start - 40), start)
         if before and before.group(1) not in _NOT_NAME_WORDS:
@@ -266,6 +276,32 @@ def _quoted_title(text: str, start: int, end: int) -> bool:
     after = text[end : end + 2]
     closes = after[:1] in '"\u201d' or (after[:1] in ",." and after[1:2] in '"\u201d')
     return text[start - 1 : start] in '"\u201c' and start > 0 and closes
+
+
+_LIST_GAP = re.compile(r",\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
+
+
+def _places_in_lists(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """ "Dayton, Toledo, Akron or Youngstown": spaCy calls some places in a list of places
+    organizations. A short name without an organization word, listed next to a place, is one."""
+    spans = sorted(spans)
+    changed = True
+    while changed:
+        changed = False
+        for k, (start, end, label) in enumerate(spans):
+            words = text[start:end].split()
+            if label != "ORG" or len(words) > 2 or _ORG_WORDS.intersection(words):
+                continue
+            if text[start:end].isupper():
+                continue
+            neighbours = [spans[n] for n in (k - 1, k + 1) if 0 <= n < len(spans)]
+            for s, e, lab in neighbours:
+                gap = (e, start) if e <= start else (end, s)
+                if lab == "GPE" and _LIST_GAP.fullmatch(text, *gap):
+                    spans[k] = (start, end, "GPE")
+                    changed = True
+                    break
+    return spans
 
 
 def _spans(
@@ -295,7 +331,7 @@ def _spans(
             org_label = _org_label(text, s, e)
             if org_label is not None and e - s >= 2:
                 out.append((s, e, org_label))
-    return out
+    return _places_in_lists(text, out)
 
 
 def _attach_acronyms(
@@ -303,7 +339,14 @@ def _attach_acronyms(
 ) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int], str]]:
     """Replace spans around each definition with long form + acronym; map spans to group keys."""
     keys: dict[tuple[int, int], str] = {}
+    programs = set()
     for d in definitions:
+        if _NOT_ORG_AFTER.match(text, d.acr_end + 1) or (
+            text[d.long_start : d.long_end].split()[-1] in _NOT_ORG_LAST
+        ):
+            # "Broadband Equity, Access, and Deployment (BEAD) program": no organization.
+            programs.add(d.acronym)
+            continue
         long_span = (d.long_start, d.long_end)
         label = "ORG"
         for s, e, lab in spans:
@@ -328,6 +371,7 @@ def _attach_acronyms(
         key = f"{label}:acr:{d.acronym}"
         for c in claimed:
             keys[c] = key
+    spans = [x for x in spans if not (x[2] == "ORG" and text[x[0] : x[1]] in programs)]
     return spans, keys
 
 

@@ -377,3 +377,34 @@ def test_organization_names_spacy_cuts_short_are_completed() -> None:
         "Flatirons Ventures",  # not "Boulder-based Flatirons Ventures"
         "NSF",  # a name never runs into the next paragraph
     }  # and "cooperatives", a common noun, is no organization
+
+
+def test_offices_programs_and_listed_places() -> None:
+    """ "Governor's Office of ..." is one name; a program's acronym is no organization; a
+    city spaCy calls an organization in a list of places is a place."""
+    from tagger.entities import extract
+    from tagger.nlp import RawSpan
+
+    text = (
+        "Grants\n\nThe Governor's Office of Economic Opportunity will spend its federal "
+        "Broadband Equity, Access, and Deployment (BEAD) program money first. BEAD funds "
+        "go to Dayton, Toledo, Akron or Youngstown."
+    )
+
+    def raw(name: str, label: str) -> RawSpan:
+        start = text.index(name)
+        return RawSpan(start, start + len(name), label)
+
+    spans = [
+        raw("Governor's Office of Economic Opportunity", "ORG"),
+        raw("Broadband Equity, Access, and Deployment", "ORG"),
+        RawSpan(text.index("BEAD funds"), text.index("BEAD funds") + 4, "ORG"),
+        raw("Dayton", "GPE"),
+        raw("Toledo", "GPE"),
+        raw("Akron", "ORG"),
+        raw("Youngstown", "ORG"),
+    ]
+    found = {(e.text, e.label) for e in extract(text, spans)}
+    assert ("Governor's Office of Economic Opportunity", "ORG") in found
+    assert not any(label == "ORG" and "BEAD" in name for name, label in found)
+    assert {("Akron", "GPE"), ("Youngstown", "GPE")} <= found

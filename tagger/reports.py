@@ -2,8 +2,11 @@
 
 The small English model finds about a third of report titles (as WORK_OF_ART), so titles come
 mostly from the patterns in `tagger/data/report_patterns.json` (kept as data so editors of the
-rules need not touch code): quoted titles after report/study/survey..., dash and comma
-appositions, "titled ...", and named series such as "the 2026 State Innovation Index".
+rules need not touch code): quoted titles near report/study/survey... or before "finds",
+dash, comma and colon appositions, "titled/called/dubbed ...", "X, published by", and named
+series such as "the 2026 State Innovation Index". Each pattern lists the checks its matches
+get (Title Case, run-on cuts, opening words, series owners); every match must keep at least
+two words and stay out of the headline.
 """
 
 from __future__ import annotations
@@ -29,6 +32,22 @@ _CAP_WORD = r"(?:U\.S\.|[A-Z][\w&'\-]*)"
 _CAPS = rf"{_CAP_WORD}(?:,?{_SP}(?:(?:and|of|&){_SP})?{_CAP_WORD})*"
 _ORG = rf"[A-Z][\w&.'\-]*(?:{_SP}(?:(?:of|for|and|on){_SP})?[A-Z][\w&.'\-]*)*"
 
+# An owner before a series name: "the National Science Board's Science and Engineering ..."
+_POSSESSIVE = re.compile(r"(?:[A-Z][\w&.\-]*\s+){0,4}[A-Z][\w&.\-]*(?:'s|\u2019s)\s+")
+# Where an unbounded title-case run ran on: into the next sentence ("dubbed Paycheck Check-Up.
+# Median ...") or into the sentence's subject after a comma ("titled Buy Local, Grow Global:
+# Procurement as Innovation Policy, CCI argued").
+_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!vs)\.\s+(?=[A-Z])")
+_COMMA_ONE_WORD = re.compile(r",\s+[A-Za-z][^\s,]*$")
+_QUESTION_END = re.compile(r"\?(?=\s+[a-z])")
+_LOWER_WORDS = frozenset(
+    {"of", "the", "and", "in", "for", "on", "to", "a", "an", "at", "by", "with", "from", "or"}
+    | {"vs", "into", "is", "are", "than", "as", "about"}
+)
+_BY_THE = re.compile(r"\bby\s+(?:the\s+)?$")
+_OPENING = re.compile(r"(?:In|At|On|As|By|Under|With|After|Before|While|When|According to) ")
+_CHECKS = frozenset({"title_case", "cut_run_on", "opening_words", "subtitle_start", "series_name"})
+
 
 @dataclass(frozen=True)
 class TitleSpan:
@@ -46,6 +65,7 @@ class _Rule:
     anchor: str
     regex: re.Pattern[str]
     at_anchor: bool
+    checks: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,8 +89,13 @@ def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], f
         regex = pattern["regex"]
         for key, value in fill.items():
             regex = regex.replace(key, value)
+        checks = frozenset(pattern.get("checks", ()))
+        if not checks <= _CHECKS:
+            raise ValueError(f"report_patterns.json: unknown checks {sorted(checks - _CHECKS)}")
         compiled.append(
-            _Rule(pattern["name"], pattern["anchor"], re.compile(regex), pattern["at_anchor"])
+            _Rule(
+                pattern["name"], pattern["anchor"], re.compile(regex), pattern["at_anchor"], checks
+            )
         )
     anchors = {
         "cue": re.compile(rf"(?i)\b(?:{fill['{CUE}']}|titled|entitled|called|named|dubbed)\b"),
@@ -124,9 +149,6 @@ def _cut_run_on(text: str, start: int, end: int) -> int:
     return tail.start() if tail else end
 
 
-_OPENING = re.compile(r"(?:In|At|On|As|By|Under|With|After|Before|While|When|According to) ")
-
-
 def _after_opening_words(title: str, start: int) -> int:
     """Where a title starting with an opening word really starts ("In The Long Recovery, her
     book", "According to X: A Review, a guide"); -1 when it is no title ("In Ohio, the
@@ -152,24 +174,6 @@ def headline_end(text: str) -> int:
     return len(first) if capitalized / len(words) >= 0.7 else 0
 
 
-# An owner before a series name: "the National Science Board's Science and Engineering ..."
-_POSSESSIVE = re.compile(r"(?:[A-Z][\w&.\-]*\s+){0,4}[A-Z][\w&.\-]*(?:'s|\u2019s)\s+")
-# Where an unbounded title-case run ran on: into the next sentence ("dubbed Paycheck Check-Up.
-# Median ...") or into the sentence's subject after a comma ("titled Buy Local, Grow Global:
-# Procurement as Innovation Policy, CCI argued").
-_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!vs)\.\s+(?=[A-Z])")
-_COMMA_ONE_WORD = re.compile(r",\s+[A-Za-z][^\s,]*$")
-_QUESTION_END = re.compile(r"\?(?=\s+[a-z])")
-_RUN_ON_RULES = frozenset({"titled-unquoted", "cue-colon"})
-# Rules that read a quotation as a title with no cue word: the quotation must look like one.
-_TITLE_CASE_RULES = frozenset({"quoted-then-verb", "quoted-before-cue"})
-_LOWER_WORDS = frozenset(
-    {"of", "the", "and", "in", "for", "on", "to", "a", "an", "at", "by", "with", "from", "or"}
-    | {"vs", "into", "is", "are", "than", "as", "about"}
-)
-_BY_THE = re.compile(r"\bby\s+(?:the\s+)?$")
-
-
 def find_titles(text: str) -> list[TitleSpan]:
     """Non-overlapping title spans, earlier rules winning over later ones at the same place."""
     rules, anchors, not_titles, not_first = _rules()
@@ -178,7 +182,6 @@ def find_titles(text: str) -> list[TitleSpan]:
     starts = {kind: [m.start() for m in regex.finditer(text)] for kind, regex in anchors.items()}
     windows = {kind: _windows(text, starts[kind]) for kind in anchors}
     for rule in rules:
-        name = rule.name
         if rule.at_anchor:  # the pattern begins with its anchor: try it only there
             tried = (rule.regex.match(text, pos) for pos in starts[rule.anchor])
             matches: Iterator[re.Match[str]] = (m for m in tried if m is not None)
@@ -188,26 +191,26 @@ def find_titles(text: str) -> list[TitleSpan]:
             )
         for m in matches:
             start, end = _trim(text, m.start("title"), m.end("title"))
-            if name in _RUN_ON_RULES:
+            if "cut_run_on" in rule.checks:
                 end = _cut_run_on(text, start, end)
             title = text[start:end]
             words = title.split()
             if len(words) < 2 or (words[0] in not_titles and len(words) < 3):
                 continue
-            if name in _TITLE_CASE_RULES and not looks_like_title(title):
+            if "title_case" in rule.checks and not looks_like_title(title):
                 continue
-            if name in ("title-then-appositive", "title-then-published") and words[0] in not_first:
+            if "opening_words" in rule.checks and words[0] in not_first:
                 start = _after_opening_words(title, start)
                 if start < 0:
                     continue
-            if name == "title-then-published":
+            if "subtitle_start" in rule.checks and ":" in text[start:end]:
                 # "argues Laura Brenner in Small Places, Big Bets: How ...": the title starts
                 # after the last "in"/"by" before its subtitle.
                 head = text[start:end].split(":", 1)[0]
                 cut = max(head.rfind(" in "), head.rfind(" by "))
-                if cut != -1 and ":" in text[start:end]:
+                if cut != -1:
                     start += cut + 4
-            if name == "named-publication":
+            if "series_name" in rule.checks:
                 # "compiled by the Rocky Mountain Capital Monitor": the name of an author.
                 if _BY_THE.search(text, max(0, start - 8), start):
                     continue
@@ -219,5 +222,5 @@ def find_titles(text: str) -> list[TitleSpan]:
             if any(s < end and start < e for s, e in taken):
                 continue
             taken.append((start, end))
-            found.append(TitleSpan(start, end, name))
+            found.append(TitleSpan(start, end, rule.name))
     return sorted(found, key=lambda t: t.start)

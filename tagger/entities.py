@@ -241,7 +241,9 @@ _NOT_NAME_WORDS = frozenset(
     ]
 )
 _WORD_BEFORE = re.compile(r"(?<![\w'\u2019.-])([A-Z][\w&]*(?:-[A-Z][\w&]*)*) $")
-_OWNER_BEFORE = re.compile(r"\b(?:Governor|Mayor|President)['\u2019]s $")
+_OWNER_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(sorted(_OFFICE_OWNERS, key=len, reverse=True))})['\u2019]s $"
+)
 _DASH_AFTER = re.compile(r"[-\u2013][A-Z][\w.]*")
 _OF_PLACE_AFTER = re.compile(r" of [A-Z][a-z]+(?: [A-Z][a-z]+)?\b(?![-\u2013'\u2019])")
 
@@ -339,7 +341,7 @@ def _attach_acronyms(
 ) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int], str]]:
     """Replace spans around each definition with long form + acronym; map spans to group keys."""
     keys: dict[tuple[int, int], str] = {}
-    programs = set()
+    programs: set[str] = set()
     for d in definitions:
         if _NOT_ORG_AFTER.match(text, d.acr_end + 1) or (
             text[d.long_start : d.long_end].split()[-1] in _NOT_ORG_LAST

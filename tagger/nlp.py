@@ -16,6 +16,8 @@ import importlib.util
 import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -181,47 +183,92 @@ def _pool_init(model: str) -> None:
     load_pipeline(model)
 
 
-def _pool_spans(piece: str) -> list[tuple[int, int, str]]:
+Spans = list[tuple[int, int, str]]
+
+
+def _pool_spans(piece: str) -> Spans:
     return [(s.start, s.end, s.label) for s in next(entity_spans([piece], _POOL_MODEL[0]))]
 
 
 class NERPool:
     """spaCy NER shared by this process and `processes - 1` workers, for low latency on long
     drafts: each text is cut into pieces that run at once, the first one here (this process
-    would otherwise only wait). Used by the editor service; batch paths parallelize by article."""
+    would otherwise only wait). Used by the editor service; batch paths parallelize by article.
+
+    A worker that dies (killed, out of memory) costs no request: its pieces run here, and a new
+    pool starts (and warms up) in the background for the next requests."""
 
     def __init__(self, model: str, processes: int) -> None:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
         self.model = model
         self.processes = processes
         load_pipeline(model)
-        self.pool = ProcessPoolExecutor(
-            processes - 1,
+        self.pool = self._start()
+        self.generation = 0  # pools started so far after the first
+        self.warming = self._warm_up()
+        for future in self.warming:
+            future.result()
+
+    def _start(self) -> ProcessPoolExecutor:
+        import multiprocessing as mp
+
+        return ProcessPoolExecutor(
+            self.processes - 1,
             mp_context=mp.get_context("spawn"),
             initializer=_pool_init,
-            initargs=(model,),
+            initargs=(self.model,),
         )
-        list(self.pool.map(_pool_spans, ["Warm-up in Ohio."] * (processes - 1)))
+
+    def _warm_up(self) -> list[Future[Spans]]:
+        return [self.pool.submit(_pool_spans, "Warm-up.") for _ in range(self.processes - 1)]
+
+    def _restart(self) -> None:
+        import logging
+
+        logging.getLogger("tagger").warning("an NER worker process died; starting a new one")
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._start()
+        self.generation += 1
+        # Not awaited: loading spaCy takes seconds; until then pieces run in this process.
+        self.warming = self._warm_up()
+
+    def _submit(self, piece: str) -> tuple[int, Future[Spans] | None]:
+        if not all(f.done() for f in self.warming):
+            return self.generation, None
+        try:
+            return self.generation, self.pool.submit(_pool_spans, piece)
+        except BrokenProcessPool:
+            self._restart()
+            return self.generation, None
+
+    def _result(self, job: tuple[int, Future[Spans] | None], piece: str) -> Spans:
+        """A worker's spans for `piece`, or this process's if the worker died."""
+        generation, future = job
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                if generation == self.generation:  # the first to notice restarts the pool
+                    self._restart()
+        return [(s.start, s.end, s.label) for s in next(entity_spans([piece], self.model))]
 
     def submit(self, texts: Sequence[str]) -> Callable[[], list[list[RawSpan]]]:
         """Start NER on `texts`; the returned function waits for and assembles the spans (the
         caller scores tags meanwhile)."""
         local: list[tuple[int, int, str]] = []
-        jobs: list[tuple[int, int, Any]] = []
+        jobs: list[tuple[int, int, str, tuple[int, Future[Spans] | None]]] = []
         for i, text in enumerate(texts):
             first, *rest = split_for_workers(text, self.processes)
             local.append((i, *first))
-            jobs.extend((i, offset, self.pool.submit(_pool_spans, piece)) for offset, piece in rest)
+            jobs.extend((i, offset, piece, self._submit(piece)) for offset, piece in rest)
 
         def collect() -> list[list[RawSpan]]:
             out: list[list[RawSpan]] = [[] for _ in texts]
             here = entity_spans([piece for _, _, piece in local], self.model)
             for (i, offset, _), spans in zip(local, here, strict=True):
                 out[i].extend(RawSpan(s.start + offset, s.end + offset, s.label) for s in spans)
-            for i, offset, future in jobs:
-                out[i].extend(RawSpan(s + offset, e + offset, lab) for s, e, lab in future.result())
+            for i, offset, piece, job in jobs:
+                found = self._result(job, piece)
+                out[i].extend(RawSpan(s + offset, e + offset, lab) for s, e, lab in found)
             return out
 
         return collect

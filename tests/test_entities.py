@@ -408,3 +408,26 @@ def test_offices_programs_and_listed_places() -> None:
     assert ("Governor's Office of Economic Opportunity", "ORG") in found
     assert not any(label == "ORG" and "BEAD" in name for name, label in found)
     assert {("Akron", "GPE"), ("Youngstown", "GPE")} <= found
+
+
+def test_a_dead_ner_worker_costs_no_request() -> None:
+    """The editor service shares NER with a worker process; if it dies, requests go on with
+    the same entities and a new worker takes over."""
+    import os
+    import signal
+
+    text = "\n\n".join([MIT_ARTICLE.replace("\n\n", " ")] * 4)  # long enough to be shared
+    extractor = EntityExtractor(resolve_model(), ner_processes=2)
+    try:
+        assert extractor.pool is not None
+        before = extractor.extract_batch([text])
+        [worker] = extractor.pool.pool._processes.values()
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join(10)
+        assert extractor.extract_batch([text]) == before  # the dead worker's piece ran here
+        assert extractor.pool.generation == 1
+        assert extractor.extract_batch([text]) == before  # on the new worker
+        [new] = extractor.pool.pool._processes.values()
+        assert new.is_alive() and new.pid != worker.pid
+    finally:
+        extractor.close()

@@ -33,8 +33,9 @@ SETS = {
     "titles before finding verbs, opening words, more cue phrasings; organization names: "
     "offices, program acronyms, places in lists)",
     "heldout4.jsonl": "fourth held-out set, written and annotated by a separate writer who did "
-    "not see the rules or the other sets, and never looked at while developing: the unbiased "
-    "estimate",
+    "not see the rules or the other sets; blind for one measurement (ORG F1 0.805, REPORT 0.596), "
+    "then its report-title errors were looked at (no blank line after a cue, years after a "
+    "title, subtitled titles, an author's 'The ...', award names)",
 }
 LABELS = ("ORG", "REPORT")
 

@@ -24,7 +24,9 @@ from typing import Any
 _SP = r"(?:[^\S\n]*\n[^\S\n]*|[^\S\n]+)"
 _WORD = r"(?:[A-Z0-9][\w\u2019'&.\-]*\??|[A-Z]{2,})"
 _SMALL = r"(?:of|the|and|in|for|on|to|a|an|at|by|with|from|or|vs\.?|into|&|is|are|than|as|about)"
-_TITLE = rf"{_WORD}(?:(?::|{_SP}-)?{_SP}(?:{_SMALL}{_SP})*{_WORD})+"
+# A title may end with its years: "Closing the Last-Mile Gap, 2026-2030".
+_YEARS = rf"(?:,{_SP}\d{{4}}(?:[-\u2013]\d{{2,4}})?)?"
+_TITLE = rf"{_WORD}(?:(?::|{_SP}-)?{_SP}(?:{_SMALL}{_SP})*{_WORD})+{_YEARS}"
 _TITLE_C = rf"{_WORD}(?:(?::|,|{_SP}-)?{_SP}(?:{_SMALL}{_SP})*{_WORD})+"
 # A series name: capitalized words, "U.S." among them, joined by and/of/& or a list comma
 # ("Science, Technology and Innovation Outlook").
@@ -46,7 +48,9 @@ _LOWER_WORDS = frozenset(
 )
 _BY_THE = re.compile(r"\bby\s+(?:the\s+)?$")
 _OPENING = re.compile(r"(?:In|At|On|As|By|Under|With|After|Before|While|When|According to) ")
-_CHECKS = frozenset({"title_case", "cut_run_on", "opening_words", "subtitle_start", "series_name"})
+_CHECKS = frozenset(
+    {"title_case", "cut_run_on", "opening_words", "subtitle_start", "series_name", "subtitle"}
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], f
         "{NOUN}": "|".join(re.escape(n) for n in sorted(raw["title_nouns"], key=len, reverse=True)),
         "{FINDING}": "|".join(re.escape(v) for v in raw["finding_verbs"]),
         "{VERB}": "|".join(re.escape(v) for v in raw["verbs"]),
+        "{SP0}": r"[^\S\n]*\n?[^\S\n]*",
+        "{SP}": _SP,
         "{TITLE_C}": _TITLE_C,
         "{TITLE}": _TITLE,
         "{CAPS}": _CAPS,
@@ -103,6 +109,8 @@ def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], f
         "titled": re.compile(r"\b(?:titled|entitled|called|named|dubbed|under the \w*\s*title)\b"),
         "published": re.compile(r"\b(?:published|released|issued)\b"),
         "finding": re.compile(rf"[\"\u201d]\s+(?:{fill['{FINDING}']})\b"),
+        "possessive_the": re.compile(r"['\u2019]s\s+The\b"),
+        "subtitle": re.compile(r":\s+(?:How|Why|What|Where|When|Who|Which)\b"),
     }
     return compiled, anchors, frozenset(raw["not_titles"]), frozenset(raw["not_first_words"])
 
@@ -198,6 +206,8 @@ def find_titles(text: str) -> list[TitleSpan]:
             if len(words) < 2 or (words[0] in not_titles and len(words) < 3):
                 continue
             if "title_case" in rule.checks and not looks_like_title(title):
+                continue
+            if "subtitle" in rule.checks and ":" not in title:
                 continue
             if "opening_words" in rule.checks and words[0] in not_first:
                 start = _after_opening_words(title, start)

@@ -182,6 +182,25 @@ def test_html_input_is_turned_into_text() -> None:
             "The Factory and Logistics Report Card gives Ohio a B.",
             "Factory and Logistics Report Card",
         ),
+        (
+            "The state's fiber plan, Connected Idaho: Closing the Gap, 2026-2030, won approval",
+            "Connected Idaho: Closing the Gap, 2026-2030",
+        ),
+        ("Readers of Jane Doyle's The New Map of Work will find", "The New Map of Work"),
+        (
+            "will recognize the towns in Second Winds: How Mill Towns Reinvent Themselves, out "
+            "this fall",
+            "Second Winds: How Mill Towns Reinvent Themselves",
+        ),
+        (
+            'The data push back on "Credits Without Jobs?," a widely cited 2019 study',
+            "Credits Without Jobs?",
+        ),
+        ("the region's earlier blueprint (Vision 2030), which", "Vision 2030"),
+        (
+            "a report from the Gulf Workforce Alliance, Missing Rungs: How Plants Fill Jobs. It",
+            "Missing Rungs: How Plants Fill Jobs",
+        ),
     ],
 )
 def test_report_citation_styles(sentence: str, title: str) -> None:
@@ -196,6 +215,9 @@ def test_no_report_in_plain_sentences() -> None:
     assert find_titles(text) == []
     # A quotation is a title only if it reads like one, even next to a cue word.
     text = 'Note\n\n"Capital follows exits, and exits stay on the coasts," said study author Li.'
+    assert find_titles(text) == []
+    # An award is no title: "was named Innovator of the Year".
+    text = "Note\n\nHer firm was named Innovator of the Year at the Tech Awards on Friday."
     assert find_titles(text) == []
     # Opening words are no title: "At Ohio State University, a new study ..."
     assert find_titles("Note\n\nAt Ohio State University, a new study finds gains.") == []

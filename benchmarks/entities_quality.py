@@ -35,7 +35,8 @@ SETS = {
     "heldout4.jsonl": "fourth held-out set, written and annotated by a separate writer who did "
     "not see the rules or the other sets; blind for one measurement (ORG F1 0.805, REPORT 0.596), "
     "then its report-title errors were looked at (no blank line after a cue, years after a "
-    "title, subtitled titles, an author's 'The ...', award names)",
+    "title, subtitled titles, an author's 'The ...', award names), then its organization errors "
+    "(people after job titles, facilities and designations, lowercase tails)",
 }
 LABELS = ("ORG", "REPORT")
 

@@ -45,6 +45,12 @@ _NOT_ORG_LAST = frozenset(
         "Day",
         "Festival",
         "Expo",
+        # Facilities and federal designations: "Air Force Base", "... Engine", "Tech Hub".
+        "Base",
+        "Engine",
+        "Engines",
+        "Hub",
+        "Hubs",
     ]
 )
 _NOT_ORG_AFTER = re.compile(
@@ -152,6 +158,14 @@ def _split_possessive(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return parts
 
 
+# Job titles before a name: what follows is a person, whatever spaCy says.
+_PERSON_BEFORE = re.compile(
+    r"\b(?:CEO|CFO|CTO|COO|founder|co-founder|president|director|chair|chairman|chairwoman|"
+    r"economist|professor|Sen\.|Rep\.|Gov\.|Dr\.|Mayor|Governor|Secretary) $"
+)
+_TRAILING_LOWER = re.compile(r"(?:\s+[a-z][\w-]*)+$")
+
+
 def _org_label(text: str, start: int, end: int) -> str | None:
     """ORG, GPE for a bare place name spaCy called an organization, or None (not an entity)."""
     words = text[start:end].split()
@@ -161,6 +175,8 @@ def _org_label(text: str, start: int, end: int) -> str | None:
         return None
     if len(words) == 1 and words[0] in _NOT_ORG_ALONE:
         return None
+    if len(words) <= 3 and _PERSON_BEFORE.search(text, max(0, start - 20), start):
+        return "PERSON"  # "Launch Tennessee CEO Marcus Holt"
     if (
         len(words) <= 2
         and text[max(0, start - 3) : start] == "in "
@@ -328,6 +344,9 @@ def _spans(
         if label != "ORG":
             out.append((start, end, label))
             continue
+        lower_tail = _TRAILING_LOWER.search(text, start, end)  # "KEDFA minutes"
+        if lower_tail and lower_tail.start() > start:
+            end = lower_tail.start()
         start, end = _complete_org(text, _extend_hyphenated(text, start), end)
         for s, e in _split_possessive(text, start, end):
             org_label = _org_label(text, s, e)

@@ -453,3 +453,21 @@ def test_a_dead_ner_worker_costs_no_request() -> None:
         assert new.is_alive() and new.pid != worker.pid
     finally:
         extractor.close()
+
+
+def test_people_facilities_and_lowercase_tails_are_not_organizations() -> None:
+    from tagger.entities import extract
+    from tagger.nlp import RawSpan
+
+    text = (
+        "Grants\n\nLaunch Ohio CEO Marcus Holt spoke at Wright-Patterson Air Force Base, "
+        "according to KEDFA minutes."
+    )
+
+    def raw(name: str, label: str = "ORG") -> RawSpan:
+        start = text.index(name)
+        return RawSpan(start, start + len(name), label)
+
+    spans = [raw("Launch Ohio"), raw("Marcus Holt"), raw("Air Force Base"), raw("KEDFA minutes")]
+    found = {(e.text, e.label) for e in extract(text, spans)}
+    assert found == {("Launch Ohio", "ORG"), ("Marcus Holt", "PERSON"), ("KEDFA", "ORG")}

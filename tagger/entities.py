@@ -293,7 +293,7 @@ def _quoted_title(text: str, start: int, end: int) -> bool:
         return False
     after = text[end : end + 2]
     closes = after[:1] in '"\u201d' or (after[:1] in ",." and after[1:2] in '"\u201d')
-    return text[start - 1 : start] in '"\u201c' and start > 0 and closes
+    return start > 0 and text[start - 1] in '"\u201c' and closes
 
 
 _LIST_GAP = re.compile(r",\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+")

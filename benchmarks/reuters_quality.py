@@ -17,8 +17,8 @@ from dataclasses import replace
 from common import markdown_table, reuters_r90, write_section
 
 from tagger.evaluate import evaluate_model
-from tagger.features import FeatureConfig
-from tagger.thresholds import DecisionConfig
+from tagger.model.decision import DecisionConfig
+from tagger.model.features import FeatureConfig
 from tagger.training import TrainConfig, train
 from tagger.types import Article
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from common import ROOT, markdown_table, reuters_r90, write_section
 
-from tagger.bundle import load_bundle, save_bundle
 from tagger.errors import BundleError
+from tagger.model.bundle import load_bundle, save_bundle
 from tagger.pipeline import SuggestOptions, Tagger
 from tagger.training import TrainConfig, train
 from tagger.types import Article
@@ -59,9 +59,9 @@ def measure(path: Path, articles: list[Article], processes: int, entities: bool)
 
 
 def decoders(articles: list[Article]) -> str:
-    """spaCy's own NER decoding against tagger's numpy decoder (tagger/ner_decode.py) on the
+    """spaCy's own NER decoding against tagger's numpy decoder (tagger/entities/decode.py) on the
     same texts, one process: speed, and how many articles' entities differ."""
-    from tagger.nlp import entity_spans, greedy_decoder, load_pipeline, resolve_model
+    from tagger.entities.pipeline import entity_spans, greedy_decoder, load_pipeline, resolve_model
 
     model = resolve_model()
     nlp = load_pipeline(model)
@@ -80,7 +80,8 @@ def decoders(articles: list[Article]) -> str:
     differ = sum(a != b for a, b in zip(spacy_spans, ours, strict=True))
     rows = [
         f"| spaCy `nlp.pipe` (its compiled greedy parser) | {spacy_rate:,.0f} | - |",
-        f"| `tagger.nlp.entity_spans` (numpy decoder) | {our_rate:,.0f} | {differ} of "
+        f"| `tagger.entities.pipeline.entity_spans` (numpy decoder) | {our_rate:,.0f} | "
+        f"{differ} of "
         f"{len(texts):,} articles ({sum(map(len, spacy_spans)):,} entities) |",
     ]
     table = markdown_table(["NER decoding", "articles/s", "entities different"], rows)
@@ -90,7 +91,7 @@ def decoders(articles: list[Article]) -> str:
 
 def long_text_worker(whole: bool) -> tuple[float, int, list[tuple[int, int, str]]]:
     """NER on a 990,000-character text, whole or in pieces; (seconds, peak RSS KiB, spans)."""
-    from tagger.nlp import entity_spans, greedy_decoder, load_pipeline, resolve_model
+    from tagger.entities.pipeline import entity_spans, greedy_decoder, load_pipeline, resolve_model
 
     model = resolve_model()
     nlp = load_pipeline(model)
@@ -165,7 +166,7 @@ def main() -> None:
 Command: `.venv/bin/python benchmarks/suggest_speed.py`. {len(articles)} Reuters-21578 ModApte
 test articles ({words:.0f} words on average), `Tagger.suggest_batch` in batches of {BATCH}
 (cleaning, classifier, and with entities: spaCy's `ner` model decoded by
-`tagger/ner_decode.py`, report rules, acronyms); model and pipeline loaded once per process,
+`tagger/entities/decode.py`, report rules, acronyms); model and pipeline loaded once per process,
 load time excluded. Targets (issue 3): 50 articles/s in one process, 85 with two, under 1 GB.
 
 {table}
@@ -177,8 +178,8 @@ The same articles through spaCy's NER alone, decoded by spaCy and by tagger's nu
 
 A text at the API's size limit (the digest corpus repeated to 990,000 characters) through NER
 in one process, each way in a fresh process: whole, and cut at paragraph breaks into pieces of
-about 20,000 characters (`MAX_PIECE_CHARS` in `tagger/nlp.py`, what tagger does). The entities
-that differ all sit at the first words of a piece.
+about 20,000 characters (`MAX_PIECE_CHARS` in `tagger/entities/pipeline.py`, what tagger
+does). The entities that differ all sit at the first words of a piece.
 
 {long_table}
 """,

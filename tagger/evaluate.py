@@ -83,7 +83,7 @@ def binarize(articles: Sequence[Article], labels: Sequence[str]) -> np.ndarray:
 
 def evaluate_model(model: Any, articles: Sequence[Article]) -> dict[str, Any]:
     """Score a TagModel on labeled articles; tags unknown to the model count as misses."""
-    from tagger.thresholds import calibrate, decide
+    from tagger.model.decision import calibrate, decide
 
     labels = list(model.labels)
     extra = sorted({t for a in articles for t in a.tags} - set(labels))

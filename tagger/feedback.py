@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tagger.cleaning import clean_document
 from tagger.errors import FeedbackError, InputError
+from tagger.text.clean import clean_document
 from tagger.types import Article
 
 _CREATE = """

@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from tagger.cleaning import clean_document
 from tagger.corpus import iter_records
 from tagger.corpus.common import article_from_mapping
 from tagger.corpus.digest import parse_digest
 from tagger.errors import InputError, InvalidRecord
-from tagger.normalize import DEFAULT_MAX_BYTES, check_text, decode_input
+from tagger.text.clean import clean_document
+from tagger.text.limits import DEFAULT_MAX_BYTES, check_text, decode_input
 from tagger.types import Article
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tagger.bundle import Bundle, load_bundle
-from tagger.cleaning import clean_document
-from tagger.explain import Explainer
+from tagger.model.bundle import Bundle, load_bundle
+from tagger.model.explain import Explainer
+from tagger.text.clean import clean_document
 from tagger.types import Article, Entity, Suggestion, TagScore
 
 
@@ -47,8 +47,8 @@ class Tagger:
         self._extractor: Any = None
         self._explainer: Explainer | None = None
         if spacy_model is not None:
-            from tagger.entities import EntityExtractor
-            from tagger.nlp import load_pipeline
+            from tagger.entities.extract import EntityExtractor
+            from tagger.entities.pipeline import load_pipeline
 
             if ner_processes <= 1:
                 load_pipeline(spacy_model)  # at start-up, not on the first request
@@ -67,7 +67,7 @@ class Tagger:
         bundle = load_bundle(path)
         if not entities:
             return cls(bundle)
-        from tagger.nlp import resolve_model
+        from tagger.entities.pipeline import resolve_model
 
         return cls(bundle, resolve_model(spacy_model), ner_processes)
 

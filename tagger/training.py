@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from tagger.classifier import ClassifierConfig, OneVsRestLinear, cross_val_decision
 from tagger.errors import TrainingError
 from tagger.evaluate import binarize, multilabel_metrics
-from tagger.features import FeatureConfig, TextFeatures
-from tagger.model import TagModel
-from tagger.thresholds import DecisionConfig, decide, fit_platt, fit_thresholds
+from tagger.model.classifier import ClassifierConfig, OneVsRestLinear, cross_val_decision
+from tagger.model.decision import DecisionConfig, decide, fit_platt, fit_thresholds
+from tagger.model.features import FeatureConfig, TextFeatures
+from tagger.model.tagmodel import TagModel
 from tagger.types import Article
 
 Progress = Callable[[str, int, int], None]
@@ -98,7 +98,7 @@ def cross_validate(
     """Train on k-1 folds, predict the held-out fold, and score all held-out predictions."""
     from sklearn.model_selection import KFold
 
-    from tagger.thresholds import calibrate
+    from tagger.model.decision import calibrate
 
     labels, _ = _select_tags(articles, config.min_tag_docs)
     docs = [a for a in articles if any(t in set(labels) for t in a.tags)]

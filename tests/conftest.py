@@ -74,8 +74,8 @@ def tiny_articles() -> list[Article]:
 @pytest.fixture(scope="session")
 def digest_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default model trained on the embedded corpus (real classifier, about 2 s)."""
-    from tagger.bundle import save_bundle
     from tagger.corpus import read_corpus
+    from tagger.model.bundle import save_bundle
     from tagger.training import TrainConfig, train
 
     articles = list(read_corpus([CORPUS]))

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tagger.api import ApiSettings, create_app
-from tagger.bundle import Bundle
+from tagger.model.bundle import Bundle
 from tagger.pipeline import Tagger
 from tagger.training import TrainConfig, train
 from tagger.types import Article

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-import tagger.bundle as bundle_mod
-from tagger.bundle import ARTIFACT, MANIFEST, load_bundle, save_bundle
+import tagger.model.bundle as bundle_mod
 from tagger.errors import BundleError
+from tagger.model.bundle import ARTIFACT, MANIFEST, load_bundle, save_bundle
 from tagger.training import TrainConfig, train
 from tagger.types import Article
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tagger.acronyms import find_definitions
-from tagger.cleaning import clean_document, is_boilerplate
 from tagger.cli.app import app
-from tagger.entities import EntityExtractor, trim_span
+from tagger.entities.acronyms import find_definitions
+from tagger.entities.extract import EntityExtractor, trim_span
+from tagger.entities.pipeline import resolve_model
+from tagger.entities.reports import find_titles
 from tagger.errors import NLPError
-from tagger.nlp import resolve_model
-from tagger.reports import find_titles
+from tagger.text.clean import clean_document, is_boilerplate
 
 runner = CliRunner()
 
@@ -329,7 +329,7 @@ def test_golden_suggestion_for_the_sample_draft(digest_model: Path) -> None:
 def test_greedy_decoder_matches_spacys_own_parser() -> None:
     """The numpy decoder must give exactly spaCy's entities (same model, same weights)."""
     from tagger.corpus import read_corpus
-    from tagger.nlp import greedy_decoder, load_pipeline
+    from tagger.entities.pipeline import greedy_decoder, load_pipeline
 
     model = resolve_model()
     nlp = load_pipeline(model)
@@ -352,7 +352,7 @@ def test_greedy_decoder_matches_spacys_own_parser() -> None:
 
 def test_long_texts_are_recognized_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past MAX_PIECE_CHARS a text is cut at paragraph breaks; offsets stay the text's own."""
-    import tagger.nlp as nlp_module
+    import tagger.entities.pipeline as nlp_module
 
     model = resolve_model()
     article = MIT_ARTICLE.replace("\n\n", " ")  # one paragraph per copy
@@ -370,8 +370,8 @@ def test_long_texts_are_recognized_in_pieces(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_organization_names_spacy_cuts_short_are_completed() -> None:
     """Fixes on spaCy's ORG spans (given here as spaCy gave them on held-out articles)."""
-    from tagger.entities import extract
-    from tagger.nlp import RawSpan
+    from tagger.entities.extract import extract
+    from tagger.entities.pipeline import RawSpan
 
     text = (
         "Grants\n\nCourses at Ivy Tech Community College grew. A paper from the Federal Reserve "
@@ -404,8 +404,8 @@ def test_organization_names_spacy_cuts_short_are_completed() -> None:
 def test_offices_programs_and_listed_places() -> None:
     """ "Governor's Office of ..." is one name; a program's acronym is no organization; a
     city spaCy calls an organization in a list of places is a place."""
-    from tagger.entities import extract
-    from tagger.nlp import RawSpan
+    from tagger.entities.extract import extract
+    from tagger.entities.pipeline import RawSpan
 
     text = (
         "Grants\n\nThe Governor's Office of Economic Opportunity will spend its federal "
@@ -456,8 +456,8 @@ def test_a_dead_ner_worker_costs_no_request() -> None:
 
 
 def test_people_facilities_and_lowercase_tails_are_not_organizations() -> None:
-    from tagger.entities import extract
-    from tagger.nlp import RawSpan
+    from tagger.entities.extract import extract
+    from tagger.entities.pipeline import RawSpan
 
     text = (
         "Grants\n\nLaunch Ohio CEO Marcus Holt spoke at Wright-Patterson Air Force Base, "

@@ -10,7 +10,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from tagger.cli.app import app
-from tagger.explain import Explainer, _add_term, _trim_stop_words
+from tagger.model.explain import Explainer, _add_term, _trim_stop_words
 from tagger.pipeline import SuggestOptions, Tagger
 from tagger.types import Article
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score
 
-from tagger.bundle import Bundle, load_bundle, save_bundle
 from tagger.errors import TrainingError
 from tagger.evaluate import multilabel_metrics
+from tagger.model.bundle import Bundle, load_bundle, save_bundle
 from tagger.pipeline import SuggestOptions, Tagger
 from tagger.training import TrainConfig, train
 from tagger.types import Article

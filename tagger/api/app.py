@@ -34,8 +34,8 @@ from tagger.api.schemas import (
 )
 from tagger.api.service import Draft, TaggerService
 from tagger.feedback import Feedback, FeedbackStore
-from tagger.normalize import DEFAULT_MAX_BYTES
 from tagger.pipeline import Tagger
+from tagger.text.limits import DEFAULT_MAX_BYTES
 from tagger.types import Suggestion
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -18,8 +18,8 @@ from starlette.concurrency import run_in_threadpool
 
 from tagger.feedback import Feedback, FeedbackStore, check_feedback
 from tagger.inputs import draft_article
-from tagger.normalize import DEFAULT_MAX_BYTES
 from tagger.pipeline import SuggestOptions, Tagger
+from tagger.text.limits import DEFAULT_MAX_BYTES
 from tagger.types import Article, Suggestion
 
 WARM_UP = Article(

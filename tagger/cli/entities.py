@@ -9,7 +9,7 @@ import typer
 
 from tagger.cli.common import fail, handle_errors, out
 from tagger.cli.render import print_entities
-from tagger.normalize import DEFAULT_MAX_BYTES
+from tagger.text.limits import DEFAULT_MAX_BYTES
 
 
 @handle_errors
@@ -29,9 +29,9 @@ def entities_command(
     HTML and site boilerplate are removed first; offsets index the returned "text".
     Example: tagger entities --json draft.txt
     """
-    from tagger.entities import EntityExtractor
+    from tagger.entities.extract import EntityExtractor
+    from tagger.entities.pipeline import resolve_model
     from tagger.inputs import read_drafts
-    from tagger.nlp import resolve_model
     from tagger.pipeline import clean_article
     from tagger.types import entity_to_dict
 

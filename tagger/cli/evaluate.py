@@ -35,15 +35,15 @@ def evaluate_command(
     if not articles:
         raise fail("no articles to evaluate")
     if cv is not None:
-        from tagger.classifier import ClassifierConfig
+        from tagger.model.classifier import ClassifierConfig
         from tagger.training import TrainConfig, cross_validate
 
         config = TrainConfig(classifier=ClassifierConfig(seed=seed), min_tag_docs=2)
         with progress_display(as_json) as progress:
             result = cross_validate(articles, config, cv, progress)
     else:
-        from tagger.bundle import load_bundle
         from tagger.evaluate import evaluate_model
+        from tagger.model.bundle import load_bundle
 
         result = evaluate_model(load_bundle(model).model, articles)
     result["skipped_invalid"] = stats.skipped

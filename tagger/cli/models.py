@@ -21,7 +21,7 @@ def list_command(
     """Every bundle under the models folder with its tags and cross-validated scores."""
     from rich.table import Table
 
-    from tagger.bundle import list_bundles
+    from tagger.model.manifest import list_bundles
 
     rows = list_bundles(root)
     if as_json:
@@ -56,7 +56,7 @@ def show_command(
     root: Path = typer.Option(Path("models"), "--dir", help="Folder holding bundles."),
 ) -> None:
     """Print a bundle's manifest (JSON): versions, tags, training settings, metrics, checksums."""
-    from tagger.bundle import read_manifest
+    from tagger.model.manifest import read_manifest
 
     path = Path(name) if Path(name).is_dir() else root / name
     out.print_json(json.dumps(read_manifest(path)))

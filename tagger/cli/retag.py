@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from tagger.cli.common import DEFAULT_MODEL, err, fail, handle_errors, out
-from tagger.normalize import DEFAULT_MAX_BYTES
+from tagger.text.limits import DEFAULT_MAX_BYTES
 
 
 @contextmanager
@@ -119,9 +119,10 @@ def retag_command(
 
     Example: tagger retag archive.jsonl.gz --out retagged.jsonl --workers 2
     """
-    from tagger.bundle import load_bundle
-    from tagger.retag import RetagConfig, TaggerSpec, run_retag
-    from tagger.retag_io import count_records_fast
+    from tagger.model.bundle import load_bundle
+    from tagger.retag.io import count_records_fast
+    from tagger.retag.run import RetagConfig, run_retag
+    from tagger.retag.workers import TaggerSpec
 
     if dask_scheduler and dask_local:
         raise fail("give --dask-scheduler or --dask-local, not both")
@@ -129,7 +130,7 @@ def retag_command(
         raise fail(f"{out_path}: the output must not be one of the inputs")
     load_bundle(model)  # a missing or broken model fails here, before any worker starts
     if entities:
-        from tagger.nlp import resolve_model
+        from tagger.entities.pipeline import resolve_model
 
         spacy_model = resolve_model(spacy_model)
     spec = TaggerSpec(
@@ -141,14 +142,14 @@ def retag_command(
     )
     executor = None
     if dask_scheduler or dask_local:
-        from tagger.retag_dask import DaskExecutor
+        from tagger.retag.dask import DaskExecutor
 
         executor = DaskExecutor(spec, scheduler=dask_scheduler, local_workers=dask_local)
     total = None if quiet else count_records_fast(inputs)
     with _progress(total, quiet) as progress:
         summary = run_retag(config, executor, progress)
     if report is not None:
-        from tagger.retag_report import write_report
+        from tagger.retag.report import write_report
 
         write_report(summary, report)
     if not quiet:
@@ -167,7 +168,7 @@ def report_command(
 ) -> None:
     """An HTML report of a retag run: tag counts before/after and the most changed tags."""
     from tagger.errors import InputError
-    from tagger.retag_report import write_report
+    from tagger.retag.report import write_report
 
     try:
         data = json.loads(summary.read_text(encoding="utf-8"))

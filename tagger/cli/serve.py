@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from tagger.cli.common import DEFAULT_MODEL, err, handle_errors
-from tagger.normalize import DEFAULT_MAX_BYTES
+from tagger.text.limits import DEFAULT_MAX_BYTES
 
 
 @handle_errors

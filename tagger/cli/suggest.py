@@ -10,7 +10,7 @@ import typer
 
 from tagger.cli.common import DEFAULT_MODEL, fail, handle_errors, out
 from tagger.cli.render import print_entities
-from tagger.normalize import DEFAULT_MAX_BYTES
+from tagger.text.limits import DEFAULT_MAX_BYTES
 from tagger.types import Article, Suggestion
 
 

@@ -47,10 +47,10 @@ def train_command(
     threshold get their best tag. Example: tagger train corpus/ --out models/default
     (add --feedback feedback.db to learn from editors' decisions recorded by `tagger serve`)
     """
-    from tagger.bundle import save_bundle
-    from tagger.classifier import ClassifierConfig
     from tagger.corpus import ReadStats, corpus_checksum, read_corpus
-    from tagger.features import FeatureConfig
+    from tagger.model.bundle import save_bundle
+    from tagger.model.classifier import ClassifierConfig
+    from tagger.model.features import FeatureConfig
     from tagger.training import TrainConfig, train
 
     stats = ReadStats()
@@ -134,8 +134,8 @@ def _apply_feedback(articles: list[Article], db: Path) -> tuple[list[Article], d
 
 def _spacy_model_info() -> dict[str, str | None] | None:
     """The spaCy pipeline suggestions will use for entities, recorded in the manifest."""
+    from tagger.entities.pipeline import model_info, resolve_model
     from tagger.errors import NLPError
-    from tagger.nlp import model_info, resolve_model
 
     try:
         return model_info(resolve_model())

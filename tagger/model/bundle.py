@@ -7,61 +7,42 @@ depends on, and refuses with a clear message when any of them does not fit.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import platform
 import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from tagger import __version__
 from tagger.errors import BundleError
-from tagger.model import TagModel
+from tagger.model.manifest import (
+    ARTIFACT,
+    MANIFEST,
+    SCHEMA_VERSION,
+    check_compatible,
+    environment_versions,
+    read_manifest,
+    sha256_file,
+)
+from tagger.model.tagmodel import TagModel
 
-SCHEMA_VERSION = 2  # 2: classifier weights stored as (features x labels)
-ARTIFACT = "model.joblib"
-MANIFEST = "manifest.json"
-
-
-def _version(dist: str) -> str | None:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def environment_versions() -> dict[str, str | None]:
-    return {
-        "tagger": __version__,
-        "python": platform.python_version(),
-        "scikit-learn": _version("scikit-learn"),
-        "numpy": _version("numpy"),
-        "scipy": _version("scipy"),
-        "spacy": _version("spacy"),
-    }
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+__all__ = ["ARTIFACT", "MANIFEST", "SCHEMA_VERSION", "Bundle", "load_bundle", "save_bundle"]
 
 
 @dataclass
 class Bundle:
+    """A loaded bundle: where it is, its manifest and the trained model."""
+
     path: Path
     manifest: dict[str, Any]
     model: TagModel
 
     @property
     def name(self) -> str:
+        """The bundle's name (from its manifest, else its folder)."""
         return str(self.manifest.get("name", self.path.name))
 
 
@@ -110,49 +91,13 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def read_manifest(path: Path) -> dict[str, Any]:
-    """The manifest of the bundle at `path`, validated for shape only."""
-    manifest_path = path / MANIFEST
-    if not path.exists():
-        raise BundleError(
-            f"{path}: no such model; train one with `tagger train CORPUS --out {path}`"
-        )
-    if not path.is_dir():
-        raise BundleError(f"{path}: a model bundle is a directory with {MANIFEST}")
-    if not manifest_path.exists():
-        raise BundleError(f"{path}: not a model bundle ({MANIFEST} is missing)")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{manifest_path}: corrupted manifest ({exc})") from None
-    if not isinstance(manifest, dict):
-        raise BundleError(f"{manifest_path}: corrupted manifest (not a JSON object)")
-    return manifest
-
-
-def _check_compatible(path: Path, manifest: dict[str, Any]) -> None:
-    schema = manifest.get("schema_version")
-    if schema != SCHEMA_VERSION:
-        raise BundleError(
-            f"{path}: bundle schema version {schema} is not supported by tagger {__version__} "
-            f"(expects {SCHEMA_VERSION}); retrain the model"
-        )
-    built = (manifest.get("versions") or {}).get("scikit-learn") or "?"
-    here = _version("scikit-learn") or "?"
-    if built.split(".")[:2] != here.split(".")[:2]:
-        raise BundleError(
-            f"{path}: model was trained with scikit-learn {built}, this is {here}; "
-            "retrain the model (pickled estimators are not portable across versions)"
-        )
-
-
 def load_bundle(path: Path | str) -> Bundle:
     """Load and verify a bundle; every failure is a BundleError with a one-line reason."""
     import joblib
 
     path = Path(path)
     manifest = read_manifest(path)
-    _check_compatible(path, manifest)
+    check_compatible(path, manifest)
     artifact = path / ARTIFACT
     expected = ((manifest.get("artifacts") or {}).get(ARTIFACT) or {}).get("sha256")
     if not artifact.exists():
@@ -173,18 +118,3 @@ def load_bundle(path: Path | str) -> Bundle:
             f"({type(exc).__name__}: {exc}); retrain it"
         ) from None
     return Bundle(path=path, manifest=manifest, model=model)
-
-
-def list_bundles(root: Path) -> list[dict[str, Any]]:
-    """Manifests of the bundles directly under `root` (unreadable ones reported as errors)."""
-    rows: list[dict[str, Any]] = []
-    if not root.is_dir():
-        return rows
-    for child in sorted(root.iterdir()):
-        if not child.is_dir() or child.name.startswith("."):
-            continue
-        try:
-            rows.append({"path": str(child), **read_manifest(child)})
-        except BundleError as exc:
-            rows.append({"path": str(child), "name": child.name, "error": exc.message})
-    return rows

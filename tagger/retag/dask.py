@@ -1,10 +1,9 @@
 """The Dask path of `tagger retag`: the same chunks and `process_chunk`, run on a cluster.
 
-Workers load the bundle once each (the per-process cache in `tagger.retag.worker_tagger`), so
-the model path must be readable on every worker (a shared or copied folder). The client keeps a
-bounded number of chunks in flight and yields results in input order; the writing, checkpoints
-and resume are those of the local path.
-"""
+Workers load the bundle once each (the per-process cache in
+`tagger.retag.workers.worker_tagger`), so the model path must be readable on every worker (a
+shared or copied folder). The client keeps a bounded number of chunks in flight and yields
+results in input order; the writing, checkpoints and resume are those of the local path."""
 
 from __future__ import annotations
 
@@ -12,12 +11,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from tagger.errors import TaggerError
-from tagger.retag import ChunkResult, TaggerSpec, ordered_window, process_chunk
+from tagger.retag.workers import ChunkResult, TaggerSpec, ordered_window, process_chunk
 from tagger.types import Article
 
 
 def _warm(spec: TaggerSpec) -> bool:
-    from tagger.retag import worker_tagger
+    from tagger.retag.workers import worker_tagger
 
     worker_tagger(spec)
     return True

@@ -2,8 +2,8 @@
 
 Every path calls `Tagger.suggest_batch`; each worker process loads the bundle (and spaCy) once.
 The main process reads the input, hands chunks to an executor (local processes here, Dask in
-`tagger.retag_dask`), and writes results in input order with the checkpoint rules of
-`tagger.retag_io`. Memory stays flat: at most a few chunks are in flight at any time.
+`tagger.retag.dask`), and writes results in input order with the checkpoint rules of
+`tagger.retag.io`. Memory stays flat: at most a few chunks are in flight at any time.
 """
 
 from __future__ import annotations
@@ -12,33 +12,29 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from tagger.errors import InvalidRecord, TaggerError
-from tagger.retag_io import AppendLog, Checkpoint, SourceRecord, input_fingerprint, iter_source
+from tagger.retag.io import AppendLog, Checkpoint, SourceRecord, input_fingerprint, iter_source
+from tagger.retag.workers import (
+    ChunkResult,
+    Executor,
+    InlineExecutor,
+    ProcessExecutor,
+    TaggerSpec,
+)
 from tagger.types import Article
 
 Progress = Callable[[int, int], None]  # (records done, errors so far)
 
 
 @dataclass(frozen=True)
-class TaggerSpec:
-    """What a worker needs to build its Tagger and options; picklable, hashable."""
-
-    model: str
-    entities: bool = False
-    spacy_model: str | None = None
-    limit: int | None = 5
-    threshold: float | None = None
-    tags_field: str = "tags"
-    max_bytes: int = 1_000_000
-
-
-@dataclass(frozen=True)
 class RetagConfig:
+    """One retag run: inputs, output path, what workers tag with, and how the work is cut."""
+
     inputs: tuple[Path, ...]
     out: Path
     spec: TaggerSpec
@@ -48,170 +44,13 @@ class RetagConfig:
     checkpoint_seconds: float = 2.0  # fsync + checkpoint at most this often (and at the end)
 
 
-@dataclass
-class ChunkResult:
-    lines: list[str] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    stats: dict[str, Counter[str]] = field(default_factory=dict)
-
-
-class Executor(Protocol):
-    def map_ordered(
-        self, payloads: Iterator[list[tuple[int, dict[str, Any], Article]]]
-    ) -> Iterator[ChunkResult]: ...
-
-    def close(self) -> None: ...
-
-
-_TAGGERS: dict[TaggerSpec, Any] = {}
-
-
-def worker_tagger(spec: TaggerSpec) -> Any:
-    """The Tagger of this process for `spec`, loaded on first use (once per worker)."""
-    if spec not in _TAGGERS:
-        from tagger.pipeline import Tagger
-
-        _TAGGERS[spec] = Tagger.load(
-            spec.model, entities=spec.entities, spacy_model=spec.spacy_model
-        )
-    return _TAGGERS[spec]
-
-
-def _output(
-    raw: dict[str, Any],
-    article: Article,
-    suggestion: Any,
-    spec: TaggerSpec,
-    stats: dict[str, Counter[str]],
-) -> str:
-    suggested = [t.tag for t in suggestion.tags]
-    record = dict(raw)
-    record["suggested_tags"] = [{"tag": t.tag, "score": round(t.score, 4)} for t in suggestion.tags]
-    if spec.entities:
-        record["entities"] = suggestion.to_dict()["entities"]
-    stats["suggested"].update(suggested)
-    if spec.tags_field in raw or article.tags:
-        before = set(article.tags)
-        record["tags_added"] = [t for t in suggested if t not in before]
-        record["tags_removed"] = [t for t in article.tags if t not in set(suggested)]
-        stats["before"].update(article.tags)
-        stats["added"].update(record["tags_added"])
-        stats["removed"].update(record["tags_removed"])
-    return json.dumps(record, ensure_ascii=False)
-
-
-def process_chunk(
-    spec: TaggerSpec, items: list[tuple[int, dict[str, Any], Article]]
-) -> ChunkResult:
-    """Tag one chunk; a record that fails becomes an error entry, the rest go on."""
-    from tagger.normalize import check_text
-    from tagger.pipeline import SuggestOptions
-
-    tagger = worker_tagger(spec)
-    options = SuggestOptions(spec.limit, spec.threshold, spec.entities)
-    result = ChunkResult(stats={k: Counter() for k in ("suggested", "before", "added", "removed")})
-    good: list[tuple[int, dict[str, Any], Article]] = []
-    for position, raw, article in items:
-        try:
-            check_text(article.full_text, f"record {position}", spec.max_bytes)
-            good.append((position, raw, article))
-        except TaggerError as exc:
-            result.errors.append({"position": position, "id": article.id, "reason": exc.message})
-    try:
-        suggestions = tagger.suggest_batch([a for _, _, a in good], options)
-    except Exception:  # one bad record must not sink the chunk: isolate it
-        suggestions = []
-        for position, _, article in good:
-            try:
-                suggestions.extend(tagger.suggest_batch([article], options))
-            except Exception as exc:
-                suggestions.append(None)
-                reason = f"{type(exc).__name__}: {exc}"
-                result.errors.append({"position": position, "id": article.id, "reason": reason})
-    for (_, raw, article), suggestion in zip(good, suggestions, strict=True):
-        if suggestion is not None:
-            result.lines.append(_output(raw, article, suggestion, spec, result.stats))
-    return result
-
-
-Payload = list[tuple[int, dict[str, Any], Article]]
-
-
-def ordered_window(
-    payloads: Iterator[Payload],
-    submit: Callable[[Payload], Any],
-    wait: Callable[[Any], ChunkResult],
-    window: int,
-) -> Iterator[ChunkResult]:
-    """Submit chunks, keeping at most `window` in flight, and yield results in input order."""
-    from collections import deque
-
-    pending: deque[Any] = deque()
-    for payload in payloads:
-        pending.append(submit(payload))
-        if len(pending) >= window:
-            yield wait(pending.popleft())
-    while pending:
-        yield wait(pending.popleft())
-
-
-class InlineExecutor:
-    """Runs chunks in this process (one worker)."""
-
-    def __init__(self, spec: TaggerSpec) -> None:
-        self.spec = spec
-        worker_tagger(spec)
-
-    def map_ordered(
-        self, payloads: Iterator[list[tuple[int, dict[str, Any], Article]]]
-    ) -> Iterator[ChunkResult]:
-        for payload in payloads:
-            yield process_chunk(self.spec, payload)
-
-    def close(self) -> None:
-        pass
-
-
-def _init_worker(spec: TaggerSpec) -> None:
-    from tagger.nlp import die_with_parent
-
-    die_with_parent()
-    worker_tagger(spec)
-
-
-class ProcessExecutor:
-    """A pool of worker processes, each loading the model once; results come back in order
-    with at most `2 x workers` chunks in flight (so memory does not grow with the input)."""
-
-    def __init__(self, spec: TaggerSpec, workers: int) -> None:
-        import multiprocessing as mp
-
-        self.spec = spec
-        self.workers = workers
-        self.pool = mp.get_context("spawn").Pool(workers, _init_worker, (spec,))
-
-    def map_ordered(
-        self, payloads: Iterator[list[tuple[int, dict[str, Any], Article]]]
-    ) -> Iterator[ChunkResult]:
-        return ordered_window(
-            payloads,
-            lambda payload: self.pool.apply_async(process_chunk, (self.spec, payload)),
-            lambda handle: handle.get(),
-            2 * self.workers,
-        )
-
-    def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
-
-
 def _chunks(source: Iterator[SourceRecord], size: int) -> Iterator[list[SourceRecord]]:
     while chunk := list(islice(source, size)):
         yield chunk
 
 
 def _settings(config: RetagConfig) -> str:
-    from tagger.bundle import read_manifest
+    from tagger.model.manifest import read_manifest
 
     manifest = read_manifest(Path(config.spec.model))
     digest = (manifest.get("artifacts") or {}).get("model.joblib", {}).get("sha256")

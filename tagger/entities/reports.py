@@ -1,13 +1,12 @@
 """Report and publication titles: a rule layer over the ways news cites a report.
 
 The small English model finds about a third of report titles (as WORK_OF_ART), so titles come
-mostly from the patterns in `tagger/data/report_patterns.json` (kept as data so editors of the
-rules need not touch code): quoted titles near report/study/survey... or before "finds",
+mostly from the patterns in `tagger/entities/data/report_patterns.json` (kept as data so editors
+of the rules need not touch code): quoted titles near report/study/survey... or before "finds",
 dash, comma and colon appositions, "titled/called/dubbed ...", "X, published by", and named
-series such as "the 2026 State Innovation Index". Each pattern lists the checks its matches
-get (Title Case, run-on cuts, opening words, series owners); every match must keep at least
-two words and stay out of the headline.
-"""
+series such as "the 2026 State Innovation Index". Each pattern lists the checks its matches get
+(Title Case, run-on cuts, opening words, series owners); every match must keep at least two
+words and stay out of the headline."""
 
 from __future__ import annotations
 
@@ -75,7 +74,7 @@ class _Rule:
 @functools.lru_cache(maxsize=1)
 def _rules() -> tuple[list[_Rule], dict[str, re.Pattern[str]], frozenset[str], frozenset[str]]:
     raw: dict[str, Any] = json.loads(
-        resources.files("tagger").joinpath("data/report_patterns.json").read_text("utf-8")
+        resources.files("tagger.entities").joinpath("data/report_patterns.json").read_text("utf-8")
     )
     cues = sorted(raw["cues"], key=len, reverse=True)
     fill = {

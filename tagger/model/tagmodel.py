@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from tagger.classifier import OneVsRestLinear
-from tagger.features import TextFeatures
-from tagger.thresholds import DecisionConfig, calibrate, decide, rank_limit
+from tagger.model.classifier import OneVsRestLinear
+from tagger.model.decision import DecisionConfig, calibrate, decide, rank_limit
+from tagger.model.features import TextFeatures
 
 
 @dataclass

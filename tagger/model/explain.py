@@ -17,7 +17,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from tagger.model import TagModel
+from tagger.model.tagmodel import TagModel
 
 DEFAULT_TERMS = 3
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # the tokens the feature vectorizers see

@@ -1,0 +1,2 @@
+"""Retagging archives: chunked streaming with checkpoints, local worker processes, the Dask
+adapter and the HTML report of a run."""

@@ -84,15 +84,14 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     cases = [
-        (f"classifier only, {n:,} articles", make_archive(n), ["--workers", "2"])
-        for n in args.sizes
+        (f"classifier only, {n:,} articles", make_archive(n), ["--jobs", "2"]) for n in args.sizes
     ]
     ent = make_archive(args.entities_n)
     cases += [
         (
             f"with entities, {args.entities_n:,} articles, local",
             ent,
-            ["--workers", "2", "--entities"],
+            ["--jobs", "2", "--entities"],
         ),
         (
             f"with entities, {args.entities_n:,} articles, Dask LocalCluster",

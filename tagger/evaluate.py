@@ -71,6 +71,7 @@ def multilabel_metrics(
 
 
 def binarize(articles: Sequence[Article], labels: Sequence[str]) -> np.ndarray:
+    """0/1 matrix (docs x labels) of the articles' tags; tags not in `labels` are left out."""
     index = {t: j for j, t in enumerate(labels)}
     Y = np.zeros((len(articles), len(labels)), dtype=np.int8)
     for i, a in enumerate(articles):

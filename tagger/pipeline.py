@@ -78,10 +78,12 @@ class Tagger:
 
     @property
     def tags(self) -> list[str]:
+        """Every tag the model can suggest, in the model's order."""
         return list(self.model.labels)
 
     @property
     def manifest(self) -> dict[str, Any]:
+        """The bundle's manifest: tags, training settings, metrics, versions, checksums."""
         return self.bundle.manifest
 
     @property

@@ -24,6 +24,11 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class TrainConfig:
+    """Everything that shapes a trained model: feature, classifier and decision settings;
+    `folds`: cross-validation folds for thresholds and calibration (at most one per tagged
+    article, at least 2); `min_tag_docs`: tags on fewer training articles are dropped;
+    `tags_field`: the record field the tags are read from."""
+
     features: FeatureConfig = field(default_factory=FeatureConfig)
     classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
     decision: DecisionConfig = field(default_factory=DecisionConfig)
@@ -32,11 +37,14 @@ class TrainConfig:
     tags_field: str = "tags"
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain nested dict of every setting, as recorded in the bundle's manifest."""
         return asdict(self)
 
 
 @dataclass
 class TrainResult:
+    """A trained model and its training report (counts, cross-validated metrics, timing)."""
+
     model: TagModel
     report: dict[str, Any]
 

@@ -31,6 +31,8 @@ class Article:
 
 @dataclass(frozen=True)
 class TagScore:
+    """A suggested tag, its calibrated score (0-1) and the evidence words that raised it."""
+
     tag: str
     score: float
     evidence: tuple[str, ...] = ()
@@ -38,12 +40,19 @@ class TagScore:
 
 @dataclass(frozen=True)
 class Mention:
+    """One mention of an entity: a half-open character span in the suggestion's text."""
+
     start: int
     end: int
 
 
 @dataclass(frozen=True)
 class Entity:
+    """A named entity of an article, its mentions grouped: `text` is its fullest name, `label`
+    ORG, PERSON, GPE, LOC or REPORT, `aliases` its other forms, `count` the mentions,
+    `salience` 0-1 (frequent and early mentions score higher) and `mentions` half-open
+    character spans in the suggestion's text."""
+
     text: str
     label: str
     count: int
@@ -62,6 +71,7 @@ class Suggestion:
     text: str | None = None
 
     def to_dict(self, with_evidence: bool = False) -> dict[str, Any]:
+        """JSON-ready dict (scores rounded to 4 digits); each tag's evidence only when asked."""
         tags: list[dict[str, Any]] = []
         for t in self.tags:
             item: dict[str, Any] = {"tag": t.tag, "score": round(t.score, 4)}
@@ -79,6 +89,7 @@ class Suggestion:
 
 
 def entity_to_dict(e: Entity) -> dict[str, Any]:
+    """JSON-ready dict of an entity (salience rounded to 4 digits, mentions as lists)."""
     return {
         "text": e.text,
         "label": e.label,

@@ -77,7 +77,7 @@ def test_evaluate_cross_validation(tmp_path: Path) -> None:
     small.mkdir()
     for path in sorted(CORPUS.glob("*.txt"))[::4]:
         shutil.copy(path, small / path.name)
-    code, out, _ = run("evaluate", "--cv", "3", "--json", str(small))
+    code, out, _ = run("evaluate", "--cv", "--folds", "3", "--json", str(small))
     assert code == 0
     metrics = json.loads(out)
     assert metrics["folds"] == 3 and metrics["micro_f1"] > 0.3
@@ -157,3 +157,35 @@ def test_suggest_missing_or_corrupted_model(digest_model: Path, tmp_path: Path) 
     assert_user_error(
         *run("suggest", "--model", str(broken), str(SAMPLE_DRAFT)), "checksum mismatch"
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "needle"),
+    [
+        (["--kind", "forest"], "unknown classifier kind 'forest' (choose: svc, logreg)"),
+        (["--svm-c", "0"], "C must be > 0"),
+        (["--jobs", "-3"], "--jobs -3"),
+        (["--tags-field", "places"], "digest text files have no field 'places'"),
+    ],
+)
+def test_train_bad_options_are_one_line_errors(
+    tmp_path: Path, options: list[str], needle: str
+) -> None:
+    out_dir = tmp_path / "m"
+    assert_user_error(*run("train", str(CORPUS), "--out", str(out_dir), *options), needle)
+    assert not out_dir.exists()
+
+
+def test_csv_without_the_tags_field_is_an_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.csv"
+    corpus.write_text("id,title,text,tags\n1,Plant,Factory output rose,manufacturing\n")
+    code, out, err = run("train", str(corpus), "--tags-field", "places", "--out", str(tmp_path))
+    assert_user_error(code, out, err, "CSV header has no column 'places'")
+
+
+def test_parallel_options_are_named_jobs_everywhere() -> None:
+    for command in ("train", "evaluate", "retag"):
+        code, out, _ = run(command, "--help")
+        assert code == 0 and "--jobs" in out and "--workers" not in out, command
+    code, out, _ = run("train", "--help")
+    assert "--svm-c" in out and "--C " not in out and "--folds" in out

@@ -48,7 +48,7 @@ def write_archive(path: Path, copies: int = 1, bad_every: int = 0) -> int:
 def retag_args(archive: Path, out: Path, model: Path, *extra: str) -> list[str]:
     """A quiet one-worker retag of `archive` into `out`."""
     base = ["retag", str(archive), "--out", str(out), "--model", str(model)]
-    return [*base, "--workers", "1", "--quiet", *extra]
+    return [*base, "--jobs", "1", "--quiet", *extra]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -94,7 +94,7 @@ def test_sigkill_then_rerun_gives_each_record_once(digest_model: Path, tmp_path:
         str(archive),
         "--model",
         str(digest_model),
-        "--workers",
+        "--jobs",
         "2",
         "--chunk-size",
         "40",
@@ -202,7 +202,7 @@ def test_dask_local_cluster_matches_local_workers(digest_model: Path, tmp_path: 
         "--quiet",
         "--entities",
     ]
-    local = cli(*base, "--workers", "2", "--out", str(tmp_path / "local.jsonl"))
+    local = cli(*base, "--jobs", "2", "--out", str(tmp_path / "local.jsonl"))
     assert local.returncode == 0, local.stderr
     dask = cli(*base, "--dask-local", "2", "--out", str(tmp_path / "dask.jsonl"))
     assert dask.returncode == 0, dask.stderr

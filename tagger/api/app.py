@@ -52,10 +52,12 @@ class ApiSettings:
 
 
 def get_service(request: Request) -> TaggerService:
+    """Dependency: the app's TaggerService (set by `create_app`)."""
     return cast(TaggerService, request.app.state.service)
 
 
 def get_settings(request: Request) -> ApiSettings:
+    """Dependency: the app's ApiSettings (set by `create_app`)."""
     return cast(ApiSettings, request.app.state.settings)
 
 

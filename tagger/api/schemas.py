@@ -23,6 +23,8 @@ def _not_blank(text: str) -> str:
 
 
 class ArticleIn(_Strict):
+    """One article to tag: its body, an optional headline and your id for it."""
+
     id: str | None = Field(None, max_length=500, description="Your id; echoed back.")
     title: str = Field("", description="Headline (optional).")
     text: str = Field(..., description="Article body: plain text or HTML.")
@@ -45,20 +47,33 @@ class _Options(_Strict):
 
 
 class SuggestRequest(ArticleIn, _Options):
-    pass
+    """One article to tag, with how many tags to suggest, an optional score threshold and
+    whether to find entities too."""
 
 
 class BatchRequest(_Options):
+    """Up to 64 articles to tag with the same options; results come back in request order."""
+
     articles: list[ArticleIn] = Field(..., min_length=1, max_length=MAX_BATCH)
 
 
 class TagOut(BaseModel):
+    """A suggested tag, its calibrated score and the words that raised the score most."""
+
     tag: str
     score: float = Field(..., description="Calibrated score, 0-1.")
     evidence: list[str] = Field(..., description="Words and phrases that raised the score most.")
 
 
 class EntityOut(BaseModel):
+    """An organization, person, place or report title named in the article.
+
+    `text` is its fullest name, `aliases` the other forms it appears in (an acronym, a surname
+    alone) and `count` its number of mentions. `salience` (0-1) mixes how often it is mentioned,
+    against the most mentioned entity, and how early it first appears; entities come most
+    salient first.
+    """
+
     text: str
     label: str = Field(..., description="ORG, PERSON, GPE, LOC or REPORT (report titles).")
     count: int
@@ -70,11 +85,16 @@ class EntityOut(BaseModel):
 
 
 class ModelInfo(BaseModel):
+    """The model that answered: its bundle name and a version that differs for every model."""
+
     name: str
     version: str = Field(..., description="First 12 hex digits of the model artifact's sha256.")
 
 
 class ArticleResult(BaseModel):
+    """Suggestions for one article: tags best first, entities most salient first and, when
+    entities were asked for, the cleaned text their offsets refer to."""
+
     id: str | None
     tags: list[TagOut]
     entities: list[EntityOut]
@@ -84,15 +104,22 @@ class ArticleResult(BaseModel):
 
 
 class SuggestResponse(ArticleResult):
+    """Suggestions for one article, and the model that made them."""
+
     model: ModelInfo
 
 
 class BatchResponse(BaseModel):
+    """Suggestions for each article of a batch, in request order, and the model that made them."""
+
     results: list[ArticleResult]
     model: ModelInfo
 
 
 class FeedbackRequest(_Strict):
+    """An editor's decision on the tags suggested for one article: which were kept, which
+    removed and which added. It is stored for retraining; every tag must be one of the model's."""
+
     article_id: str | None = Field(None, max_length=500)
     title: str = ""
     text: str
@@ -104,12 +131,17 @@ class FeedbackRequest(_Strict):
 
 
 class FeedbackResponse(BaseModel):
+    """The stored feedback: its row id, the article's id and the model that was serving."""
+
     id: int = Field(..., description="Row id in the feedback database.")
     article_id: str | None
     model: ModelInfo
 
 
 class HealthResponse(BaseModel):
+    """Server status: `status` is "ok" once the model is loaded; `entities` and `feedback` say
+    whether entity extraction and /v1/feedback are available."""
+
     status: str
     model: ModelInfo
     entities: bool
@@ -117,9 +149,14 @@ class HealthResponse(BaseModel):
 
 
 class ErrorBody(BaseModel):
+    """What went wrong: a stable code (E413 body too large, E422 invalid request...) and a
+    one-line message."""
+
     code: str
     message: str
 
 
 class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
     error: ErrorBody

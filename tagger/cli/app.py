@@ -47,4 +47,5 @@ app.add_typer(models.app, name="models")
 
 
 def main() -> None:
+    """The `tagger` console script."""
     app()

@@ -23,9 +23,21 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEFAULT_MODEL = Path(os.environ.get("TAGGER_MODEL", "models/default"))
+JOBS_HELP = "Parallel jobs: processes or threads (-1: all cores)."
+WORKERS_ALIAS_HELP = "Old name of --jobs."
+
+
+def resolve_jobs(jobs: int, workers_alias: int | None = None) -> int:
+    """The number of parallel jobs from `--jobs` (or its old name `--workers`): -1 (or 0) means
+    every core; anything below -1 is a mistake."""
+    n = workers_alias if workers_alias is not None else jobs
+    if n < -1:
+        raise fail(f"--jobs {n}: give a number of jobs >= 1, or -1 for all cores")
+    return n if n > 0 else os.cpu_count() or 1
 
 
 def fail(message: str) -> typer.Exit:
+    """Print `Error: message` on one line and return the exit (code 2) to raise."""
     # Plain write: one line however long, and no markup parsing of "[E200]".
     sys.stderr.write(f"Error: {message}\n")
     sys.stderr.flush()

@@ -8,16 +8,27 @@ from typing import Any
 
 import typer
 
-from tagger.cli.common import DEFAULT_MODEL, err, fail, handle_errors, out, progress_display
+from tagger.cli.common import (
+    DEFAULT_MODEL,
+    JOBS_HELP,
+    err,
+    fail,
+    handle_errors,
+    out,
+    progress_display,
+    resolve_jobs,
+)
 
 
 @handle_errors
 def evaluate_command(
     corpus: list[Path] = typer.Argument(..., help="Labeled corpus files or folders."),
     model: Path = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model bundle to evaluate."),
-    cv: int | None = typer.Option(
-        None, "--cv", min=2, help="Instead of a model: k-fold cross-validation of training."
+    cv: bool = typer.Option(
+        False, "--cv", help="Instead of a model: cross-validate training on the corpus."
     ),
+    folds: int = typer.Option(5, min=2, help="Folds for --cv."),
+    jobs: int = typer.Option(-1, "--jobs", "-j", help=JOBS_HELP + " With --cv."),
     tags_field: str = typer.Option("tags", help="Record field holding the true tags."),
     seed: int = typer.Option(0, help="Seed for --cv folds and training."),
     top: int = typer.Option(30, help="Rows of the per-tag table (by support)."),
@@ -26,7 +37,7 @@ def evaluate_command(
 ) -> None:
     """Micro/macro/sample F1, precision@1/3 and per-tag precision/recall/F1/support.
 
-    Examples: tagger evaluate --model models/reuters test.jsonl  |  tagger evaluate --cv 5 corpus/
+    Examples: tagger evaluate --model models/reuters test.jsonl  |  tagger evaluate --cv corpus/
     """
     from tagger.corpus import ReadStats, read_corpus
 
@@ -34,13 +45,14 @@ def evaluate_command(
     articles = list(read_corpus(corpus, tags_field, skip_invalid, stats))
     if not articles:
         raise fail("no articles to evaluate")
-    if cv is not None:
+    if cv:
         from tagger.model.classifier import ClassifierConfig
         from tagger.training import TrainConfig, cross_validate
 
-        config = TrainConfig(classifier=ClassifierConfig(seed=seed), min_tag_docs=2)
+        classifier = ClassifierConfig(seed=seed, n_jobs=resolve_jobs(jobs))
+        config = TrainConfig(classifier=classifier, min_tag_docs=2, tags_field=tags_field)
         with progress_display(as_json) as progress:
-            result = cross_validate(articles, config, cv, progress)
+            result = cross_validate(articles, config, folds, progress)
     else:
         from tagger.evaluate import evaluate_model
         from tagger.model.bundle import load_bundle
@@ -54,6 +66,7 @@ def evaluate_command(
 
 
 def render(result: dict[str, Any], top: int) -> None:
+    """The summary metrics and the per-tag table (the `top` tags by support)."""
     from rich.table import Table
 
     summary = Table(show_header=False, show_edge=False, box=None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -12,7 +11,15 @@ from pathlib import Path
 
 import typer
 
-from tagger.cli.common import DEFAULT_MODEL, err, fail, handle_errors, out
+from tagger.cli.common import (
+    DEFAULT_MODEL,
+    WORKERS_ALIAS_HELP,
+    err,
+    fail,
+    handle_errors,
+    out,
+    resolve_jobs,
+)
 from tagger.text.limits import DEFAULT_MAX_BYTES
 
 
@@ -81,7 +88,8 @@ def retag_command(
     ),
     out_path: Path = typer.Option(..., "--out", "-o", help="Output JSON Lines file."),
     model: Path = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Model bundle folder."),
-    workers: int = typer.Option(0, help="Worker processes (0: all cores)."),
+    jobs: int = typer.Option(-1, "--jobs", "-j", help="Worker processes (-1: all cores)."),
+    workers: int | None = typer.Option(None, "--workers", hidden=True, help=WORKERS_ALIAS_HELP),
     entities: bool = typer.Option(
         False, "--entities/--no-entities", help="Also extract entities (about 40x slower)."
     ),
@@ -117,7 +125,7 @@ def retag_command(
     or kill and it continues where it stopped, each record written exactly once. Bad records go
     to OUT.errors.jsonl and the run goes on; OUT.summary.json is written at the end.
 
-    Example: tagger retag archive.jsonl.gz --out retagged.jsonl --workers 2
+    Example: tagger retag archive.jsonl.gz --out retagged.jsonl --jobs 2
     """
     from tagger.model.bundle import load_bundle
     from tagger.retag.io import count_records_fast
@@ -136,7 +144,7 @@ def retag_command(
     spec = TaggerSpec(
         str(model.resolve()), entities, spacy_model, limit, threshold, tags_field, DEFAULT_MAX_BYTES
     )
-    n_workers = workers or os.cpu_count() or 1
+    n_workers = resolve_jobs(jobs, workers)
     config = RetagConfig(
         tuple(inputs), out_path, spec, n_workers, chunk_size, restart, checkpoint_every
     )

@@ -44,9 +44,8 @@ def serve_command(
     GET /v1/model; OpenAPI docs at /docs. With TAGGER_API_TOKEN set, /v1/feedback needs
     `Authorization: Bearer <token>`. Example: tagger serve --model models/default --port 8000
     """
-    import uvicorn
-
     from tagger.api import ApiSettings, create_app
+    from tagger.api.server import run_server
     from tagger.pipeline import Tagger
 
     _one_malloc_arena()
@@ -62,7 +61,7 @@ def serve_command(
         f"feedback to {feedback_db}{' (token required)' if token else ''}"
     )
     try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level.lower())
+        run_server(app, host, port, log_level)
     finally:
         tagger.close()
 

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from tagger.cli.common import DEFAULT_MODEL, err, handle_errors, out, progress_display
+from tagger.cli.common import (
+    DEFAULT_MODEL,
+    JOBS_HELP,
+    WORKERS_ALIAS_HELP,
+    err,
+    handle_errors,
+    out,
+    progress_display,
+    resolve_jobs,
+)
 from tagger.types import Article
 
 if TYPE_CHECKING:  # training imports scikit-learn; `tagger --help` must stay fast
@@ -25,12 +34,13 @@ def train_command(
     folds: int = typer.Option(5, min=2, help="Cross-validation folds for thresholds."),
     seed: int = typer.Option(0, help="Random seed; a fixed seed gives the same model."),
     kind: str = typer.Option("svc", help="Classifier kind: svc (LinearSVC) or logreg."),
-    c: float = typer.Option(
-        1.0, "--C", min=1e-6, help="Regularization strength (larger fits harder)."
+    svm_c: float = typer.Option(
+        1.0, "--svm-c", help="The linear model's C: larger fits the training tags harder."
     ),
     min_tag_docs: int = typer.Option(2, min=1, help="Drop tags used by fewer articles."),
     prefix_length: int = typer.Option(5, min=0, help="Word-prefix features length (0: off)."),
-    jobs: int = typer.Option(-1, help="Threads for training (-1: all cores)."),
+    jobs: int = typer.Option(-1, "--jobs", "-j", help=JOBS_HELP),
+    workers: int | None = typer.Option(None, "--workers", hidden=True, help=WORKERS_ALIAS_HELP),
     skip_invalid: bool = typer.Option(False, help="Skip and count invalid records."),
     feedback: Path | None = typer.Option(
         None,
@@ -53,6 +63,9 @@ def train_command(
     from tagger.model.features import FeatureConfig
     from tagger.training import TrainConfig, train
 
+    n_jobs = resolve_jobs(jobs, workers)
+    # Checked before the corpus is read: a wrong --kind or --svm-c fails at once.
+    classifier = ClassifierConfig(kind=kind, C=svm_c, seed=seed, n_jobs=n_jobs)
     stats = ReadStats()
     articles = list(read_corpus(corpus, tags_field, skip_invalid, stats))
     feedback_info = None
@@ -60,7 +73,7 @@ def train_command(
         articles, feedback_info = _apply_feedback(articles, feedback)
     config = TrainConfig(
         features=FeatureConfig(prefix_length=prefix_length),
-        classifier=ClassifierConfig(kind=kind, C=c, seed=seed, n_jobs=jobs),
+        classifier=classifier,
         folds=folds,
         min_tag_docs=min_tag_docs,
         tags_field=tags_field,

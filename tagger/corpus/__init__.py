@@ -24,7 +24,11 @@ __all__ = ["ReadStats", "Record", "iter_records", "read_corpus"]
 Reader = Callable[[Path, str], Iterator[Record]]
 
 
-def _digest(path: Path, _tags_field: str) -> Iterator[Record]:
+def _digest(path: Path, tags_field: str) -> Iterator[Record]:
+    if tags_field != "tags":  # the layout has one tag line: no other field to train on
+        raise CorpusError(
+            f"{path}: digest text files have no field '{tags_field}' (only the tag line, 'tags')"
+        )
     return read_digest_file(path)
 
 

@@ -24,6 +24,11 @@ def read_csv(path: Path, tags_field: str = "tags") -> Iterator[Record]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if reader.fieldnames is None or "text" not in reader.fieldnames:
         raise CorpusError(f"{source}:1: CSV header must name a 'text' column (id,title,text,tags)")
+    if tags_field != "tags" and tags_field not in reader.fieldnames:
+        raise CorpusError(
+            f"{source}:1: CSV header has no column '{tags_field}' "
+            f"(columns: {', '.join(reader.fieldnames)})"
+        )
     line = reader.line_num + 1
     while True:
         try:

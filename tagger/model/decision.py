@@ -23,6 +23,11 @@ import numpy as np
 
 @dataclass(frozen=True)
 class DecisionConfig:
+    """How scores become tags (see above). `fbr`: below this best held-out F1 a tag's
+    threshold may not go under 0; `fallback`: an article no tag clears still gets its
+    best-margin tag; `rare_max_docs`: tags with at most this many training articles share one
+    threshold; `rule`: "scut" learns thresholds, "zero" uses the classifier's own boundary."""
+
     fbr: float = 0.15
     fallback: bool = True
     rare_max_docs: int = 10
@@ -103,6 +108,7 @@ def fit_platt(scores: np.ndarray, Y: np.ndarray) -> np.ndarray:
 
 
 def calibrate(scores: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """Raw scores (docs x tags) as probabilities 0-1, with the per-tag Platt `params`."""
     z = scores * params[:, 0].astype(np.float32) + params[:, 1].astype(np.float32)
     probs: np.ndarray = (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
     return probs

@@ -21,6 +21,11 @@ _WORD = re.compile(r"(?u)\b\w\w+\b")
 
 @dataclass(frozen=True)
 class FeatureConfig:
+    """How text becomes features. `word_ngrams`: longest word n-gram; `prefix_length`: letters
+    kept of each word for the prefix features (0: no prefix features); `min_df`: a term must
+    occur in at least this many training articles (1 for very small corpora);
+    `max_features`: keep only the most frequent word n-grams (None: all)."""
+
     word_ngrams: int = 2
     prefix_length: int = 5
     min_df: int = 2
@@ -34,6 +39,7 @@ class PrefixAnalyzer:
         self.length = length
 
     def __call__(self, doc: str) -> list[str]:
+        """The lowercased word prefixes of `doc`, in order (words of 2+ characters)."""
         n = self.length
         return [w[:n] for w in _WORD.findall(doc.lower())]
 
@@ -49,6 +55,7 @@ class TextFeatures:
         return self.config.min_df if n_docs >= 20 * self.config.min_df else 1
 
     def fit(self, texts: Sequence[str]) -> TextFeatures:
+        """Learn vocabularies and weights from training texts."""
         self.fit_transform(texts)
         return self
 
@@ -76,6 +83,8 @@ class TextFeatures:
         return _join(blocks)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Features of texts (docs x features, each row L2-normalized) with the fitted
+        vocabularies."""
         blocks = [self.word_.transform(texts)]
         if self.prefix_ is not None:
             blocks.append(self.prefix_.transform(texts))

@@ -25,6 +25,7 @@ class TagModel:
     decision: DecisionConfig
 
     def raw_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Uncalibrated classifier scores (texts x labels), the scale thresholds are on."""
         return self.classifier.decision_function(self.features.transform(texts))
 
     def predict(

@@ -87,6 +87,12 @@ def count_records_fast(paths: Iterable[Path]) -> int | None:
 
 @dataclass
 class Checkpoint:
+    """How far a retag run got, saved as JSON next to the output (see above). `fingerprint`
+    and `settings` identify the input files and the model and options, which a resume must
+    match; `records_done`: input records whose output is durable; `output_bytes`,
+    `errors_bytes`: the output and error files' lengths at that point; `complete`: the run
+    finished and wrote its summary; `stats`: tag counts so far."""
+
     fingerprint: str
     settings: str
     records_done: int = 0
@@ -96,6 +102,7 @@ class Checkpoint:
     stats: dict[str, Any] | None = None
 
     def save(self, path: Path) -> None:
+        """Replace the checkpoint file atomically: a crash leaves the old one or the new one."""
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps({"version": CHECKPOINT_VERSION, **self.__dict__}))
         with tmp.open("rb") as fh:
@@ -104,6 +111,7 @@ class Checkpoint:
 
     @classmethod
     def load(cls, path: Path) -> Checkpoint | None:
+        """The saved checkpoint, None if there is none; TaggerError if it cannot be used."""
         if not path.exists():
             return None
         try:
@@ -129,6 +137,7 @@ class AppendLog:
         self._fh.seek(keep_bytes)
 
     def write_lines(self, lines: Iterable[str]) -> None:
+        """Append one line per string (newline added); durable only after `sync`."""
         self._fh.write("".join(f"{line}\n" for line in lines).encode("utf-8"))
 
     def sync(self) -> int:
@@ -138,4 +147,5 @@ class AppendLog:
         return self._fh.tell()
 
     def close(self) -> None:
+        """Close the file (without syncing: what matters was synced at the last checkpoint)."""
         self._fh.close()

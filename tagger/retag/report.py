@@ -38,6 +38,8 @@ def _bars(rows: list[tuple[str, int, int]], width: int = 560) -> str:
 
 
 def render_report(summary: dict[str, Any], top: int = 20) -> str:
+    """HTML page for a retag summary (as `run_retag` returns it): bars for the `top` most
+    changed tags, then every tag's counts; InputError if the summary has no per-tag counts."""
     tags: dict[str, dict[str, int]] = summary.get("tags") or {}
     if not isinstance(tags, dict):
         raise InputError("summary has no per-tag counts")
@@ -67,4 +69,5 @@ text-align:right}}td:first-child,th:first-child{{text-align:left}}svg{{max-width
 
 
 def write_report(summary: dict[str, Any], path: Path) -> None:
+    """Write `render_report(summary)` to `path` (UTF-8)."""
     path.write_text(render_report(summary), encoding="utf-8")

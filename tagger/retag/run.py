@@ -59,6 +59,8 @@ def _settings(config: RetagConfig) -> str:
 
 
 def paths_for(out: Path) -> dict[str, Path]:
+    """The files kept next to the output `x.jsonl`: x.errors.jsonl, x.checkpoint.json and
+    x.summary.json, by role ("errors", "checkpoint", "summary")."""
     stem = out.name.removesuffix(".jsonl")
     return {
         "errors": out.with_name(f"{stem}.errors.jsonl"),

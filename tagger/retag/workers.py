@@ -34,15 +34,25 @@ class TaggerSpec:
 
 @dataclass
 class ChunkResult:
+    """What tagging one chunk gives: an output JSON line per tagged record, an error entry
+    ({position, id, reason}) per record that failed, and tag counts ("suggested", "before",
+    "added", "removed") for the run's summary."""
+
     lines: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 class Executor(Protocol):
-    def map_ordered(self, payloads: Iterator[Payload]) -> Iterator[ChunkResult]: ...
+    """Runs chunks with `process_chunk` somewhere (this process, local workers, Dask)."""
 
-    def close(self) -> None: ...
+    def map_ordered(self, payloads: Iterator[Payload]) -> Iterator[ChunkResult]:
+        """Tag each chunk; yield the results in the order the chunks came."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers; the executor is not used again."""
+        ...
 
 
 _TAGGERS: dict[TaggerSpec, Any] = {}
@@ -140,11 +150,12 @@ class InlineExecutor:
         worker_tagger(spec)
 
     def map_ordered(self, payloads: Iterator[Payload]) -> Iterator[ChunkResult]:
+        """Tag each chunk here, one after the other."""
         for payload in payloads:
             yield process_chunk(self.spec, payload)
 
     def close(self) -> None:
-        pass
+        """Nothing to release: the Tagger stays cached in this process."""
 
 
 def _init_worker(spec: TaggerSpec) -> None:
@@ -166,6 +177,7 @@ class ProcessExecutor:
         self.pool = mp.get_context("spawn").Pool(workers, _init_worker, (spec,))
 
     def map_ordered(self, payloads: Iterator[Payload]) -> Iterator[ChunkResult]:
+        """Tag chunks in the pool, at most 2 x workers in flight; results in input order."""
         return ordered_window(
             payloads,
             lambda payload: self.pool.apply_async(process_chunk, (self.spec, payload)),
@@ -174,5 +186,6 @@ class ProcessExecutor:
         )
 
     def close(self) -> None:
+        """Stop the worker processes (chunks still running are abandoned) and wait for them."""
         self.pool.terminate()
         self.pool.join()

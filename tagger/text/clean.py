@@ -103,6 +103,20 @@ _TO_SPACES = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 _BREADCRUMB = re.compile(r"^\s*(?:Home|News)\s*(?:>|›|»|/)\s*\S")
 _MENU_SEPARATORS = re.compile(r"\s(?:\||•|·)\s")
 
+# HTML shows its tags near the top of the input: looking only there keeps the test cheap on
+# long texts.
+HTML_SNIFF_CHARS = 5000
+# Site chrome is short: a longer line is article text, whatever words it contains.
+MAX_BOILERPLATE_CHARS = 160
+# A menu bar: at least this many items between separators ("News | Events | Jobs"), each of at
+# most this many words, so a sentence with one "|" or "•" in it is not taken for a menu.
+MIN_MENU_ITEMS = 3
+MAX_MENU_ITEM_WORDS = 4
+# A line with a boilerplate phrase is chrome if it is this short ("Sign up for our newsletter
+# today") or has several such phrases; a longer sentence mentioning "newsletter" once is not.
+MAX_BOILERPLATE_WORDS = 12
+MIN_BOILERPLATE_HITS = 2
+
 
 @dataclass(frozen=True)
 class Cleaned:
@@ -112,6 +126,7 @@ class Cleaned:
     pieces: tuple[tuple[int, int], ...] = ()  # (offset in cleaned text, offset in input)
 
     def to_original(self, offset: int) -> int | None:
+        """The input offset of a cleaned-text offset; None for HTML input (no mapping kept)."""
         if not self.pieces:
             return None
         starts = [p[0] for p in self.pieces]
@@ -144,6 +159,7 @@ class _TextExtractor(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
+    """Visible text of an HTML page: chrome elements dropped, blocks as paragraph breaks."""
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
@@ -155,7 +171,7 @@ def html_to_text(html: str) -> str:
 def is_boilerplate(line: str) -> bool:
     """Short site-chrome lines: calls to subscribe/donate/log in, breadcrumbs, menu bars."""
     stripped = line.strip()
-    if not stripped or len(stripped) > 160:
+    if not stripped or len(stripped) > MAX_BOILERPLATE_CHARS:
         return False
     separators = any(c in stripped for c in "|>›»/•·")
     if not separators and _TRIGGERS.isdisjoint(stripped.lower().translate(_TO_SPACES).split()):
@@ -163,11 +179,12 @@ def is_boilerplate(line: str) -> bool:
     if _BREADCRUMB.match(stripped):
         return True
     items = _MENU_SEPARATORS.split(stripped)
-    if len(items) >= 3 and all(len(i.split()) <= 4 for i in items):
+    if len(items) >= MIN_MENU_ITEMS and all(len(i.split()) <= MAX_MENU_ITEM_WORDS for i in items):
         return True
     hits = _BOILERPLATE.findall(stripped)
     words = len(stripped.split())
-    return bool(hits) and (words <= 12 or len(hits) >= 2) and not stripped.endswith((".", '"'))
+    short_or_many = words <= MAX_BOILERPLATE_WORDS or len(hits) >= MIN_BOILERPLATE_HITS
+    return bool(hits) and short_or_many and not stripped.endswith((".", '"'))
 
 
 def _normalize_line(line: str) -> str:
@@ -179,7 +196,7 @@ def _normalize_line(line: str) -> str:
 
 def clean_document(raw: str) -> Cleaned:
     """Article text without markup and site chrome; pieces map back to plain-text input."""
-    is_html = bool(_HTML.search(raw[:5000]))
+    is_html = bool(_HTML.search(raw[:HTML_SNIFF_CHARS]))
     source = html_to_text(raw) if is_html else raw.replace("\r\n", "\n").replace("\r", "\n")
     out: list[str] = []
     pieces: list[tuple[int, int]] = []

@@ -39,15 +39,23 @@ def stats_command(
     paths: list[Path] = typer.Argument(..., help="Corpus files or folders."),
     tags_field: str = typer.Option("tags", help="Record field holding the tags."),
     top: int = typer.Option(25, help="Tags to list in the frequency table."),
+    min_tag_docs: int = typer.Option(
+        2, min=1, help="Tags on fewer documents are listed as too rare to learn."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON."),
 ) -> None:
-    """Documents, tags, tag frequencies, empty/invalid and duplicate documents."""
+    """Documents, tags, tag frequencies, empty/invalid and duplicate documents.
+
+    Tags are counted once per document after merging spelling variants ("Open Data",
+    "open_data" and "open-data" are one tag, shown in its most frequent spelling); the merged
+    variants and the tags too rare to learn are listed.
+    """
     from rich.table import Table
 
     from tagger.corpus import iter_records
     from tagger.corpus.stats import corpus_stats
 
-    stats = corpus_stats(iter_records(paths, tags_field))
+    stats = corpus_stats(iter_records(paths, tags_field), min_tag_docs)
     if as_json:
         out.print_json(json.dumps(stats))
         return
@@ -72,5 +80,11 @@ def stats_command(
     for tag, n in list(stats["tag_frequencies"].items())[:top]:
         table.add_row(tag, str(n))
     out.print(table)
+    for tag, variants in stats["merged_tag_variants"].items():
+        out.print(f"merged: {tag} <- {', '.join(variants)}")
+    if stats["rare_tags"]:
+        out.print(
+            f"too rare to learn (< {min_tag_docs} documents): {', '.join(stats['rare_tags'])}"
+        )
     for problem in stats["invalid_examples"]:
         out.print(f"invalid: {problem}")

@@ -15,6 +15,7 @@ from tagger.corpus.common import Record
 from tagger.corpus.csvfile import read_csv
 from tagger.corpus.digest import read_digest_file
 from tagger.corpus.jsonl import read_jsonl
+from tagger.corpus.markdown import read_markdown
 from tagger.corpus.reuters import read_reuters
 from tagger.errors import CorpusError, InvalidRecord
 from tagger.types import Article
@@ -38,6 +39,8 @@ _READERS: dict[str, Reader] = {
     ".csv": read_csv,
     ".txt": _digest,
     ".sgm": read_reuters,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
 }
 
 
@@ -60,13 +63,16 @@ def corpus_files(path: Path) -> list[Path]:
             and not any(x.startswith(".") for x in p.relative_to(path).parts)
         )
         if not files:
-            raise CorpusError(f"{path}: no corpus files (.jsonl, .csv, .txt, .sgm) in this folder")
+            raise CorpusError(
+                f"{path}: no corpus files (.jsonl, .csv, .txt, .sgm, .md) in this folder"
+            )
         return files
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
     if _reader_for(path) is None:
         raise CorpusError(
-            f"{path}: unknown corpus format; use .jsonl, .csv, .txt (digest layout) or .sgm"
+            f"{path}: unknown corpus format; use .jsonl, .csv, .txt (digest layout), .sgm "
+            "(Reuters) or .md (Markdown with front matter)"
         )
     return [path]
 

@@ -1,4 +1,5 @@
-"""Corpus statistics: counts, tag frequencies, empty and duplicate documents."""
+"""Corpus statistics: counts, tag frequencies (spelling variants merged), empty and duplicate
+documents."""
 
 from __future__ import annotations
 
@@ -8,12 +9,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from tagger.corpus.common import Record
+from tagger.corpus.tags import TagSpellings, tag_key
 from tagger.errors import InvalidRecord
 
 
-def corpus_stats(records: Iterable[Record]) -> dict[str, Any]:
-    """One pass over the records; memory grows with distinct ids and texts (hashes only)."""
-    tags: Counter[str] = Counter()
+def corpus_stats(records: Iterable[Record], min_tag_docs: int = 2) -> dict[str, Any]:
+    """One pass over the records; memory grows with distinct ids and texts (hashes only).
+
+    Tags are counted after merging spelling variants (`tag_key`), under their most frequent
+    spelling; `rare_tags` are those on fewer than `min_tag_docs` documents (too rare to learn).
+    """
+    tags: Counter[str] = Counter()  # by tag key, once per document
+    spellings: list[tuple[str, ...]] = []
     per_doc: Counter[int] = Counter()
     ids: Counter[str] = Counter()
     texts: Counter[str] = Counter()
@@ -26,12 +33,16 @@ def corpus_stats(records: Iterable[Record]) -> dict[str, Any]:
                 problems.append(record.message)
             continue
         docs += 1
-        tags.update(record.tags)
-        per_doc[len(record.tags)] += 1
+        keys = {tag_key(t) for t in record.tags}
+        tags.update(keys)
+        spellings.append(record.tags)
+        per_doc[len(keys)] += 1
         untagged += not record.tags
         ids[record.id] += 1
         texts[hashlib.sha1(record.full_text.strip().encode("utf-8")).hexdigest()] += 1
         words += len(record.full_text.split())
+    names = TagSpellings.fit(spellings)
+    frequencies = {names.display[k]: n for k, n in tags.most_common()}
     return {
         "documents": docs,
         "invalid_records": invalid,
@@ -43,5 +54,7 @@ def corpus_stats(records: Iterable[Record]) -> dict[str, Any]:
         "mean_words": round(words / docs, 1) if docs else 0.0,
         "duplicate_ids": sum(n - 1 for n in ids.values() if n > 1),
         "duplicate_texts": sum(n - 1 for n in texts.values() if n > 1),
-        "tag_frequencies": dict(tags.most_common()),
+        "tag_frequencies": frequencies,
+        "merged_tag_variants": names.merged(),
+        "rare_tags": sorted(t for t, n in frequencies.items() if n < min_tag_docs),
     }

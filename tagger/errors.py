@@ -1,7 +1,7 @@
 """Typed errors. Core code raises these; the CLI and API turn them into one-line messages.
 
 Each error has a stable code (E1xx corpus, E2xx model bundle, E3xx training, E4xx input,
-E5xx NLP, E6xx feedback store) so users and scripts can search for it.
+E5xx NLP, E6xx feedback store, E7xx retag runs) so users and scripts can search for it.
 """
 
 from __future__ import annotations
@@ -39,10 +39,35 @@ class InvalidRecord(CorpusError):
         self.reason = reason
 
 
+class UnreadableInput(InvalidRecord):
+    """An input file stops being readable part-way (a truncated or corrupted .gz): what came
+    before it was read; nothing after it can be."""
+
+    code = "E102"
+
+
 class BundleError(TaggerError):
     """A model bundle is missing, corrupted or incompatible."""
 
     code = "E200"
+
+
+class ManifestError(BundleError):
+    """A bundle's manifest does not fit the schema: corrupted, or not written by tagger."""
+
+    code = "E201"
+
+
+class SignatureError(BundleError):
+    """TAGGER_BUNDLE_KEY is set and the manifest is unsigned or its signature does not match."""
+
+    code = "E202"
+
+
+class OutputExistsError(BundleError):
+    """`--out` names something that is not a tagger bundle; tagger never deletes it."""
+
+    code = "E203"
 
 
 class TrainingError(TaggerError):
@@ -67,3 +92,9 @@ class FeedbackError(TaggerError):
     """The feedback database cannot be created, written or read."""
 
     code = "E600"
+
+
+class RetagError(TaggerError):
+    """A retag run cannot start or go on: its checkpoint or output files do not fit together."""
+
+    code = "E700"

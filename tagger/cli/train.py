@@ -29,7 +29,18 @@ def train_command(
     corpus: list[Path] = typer.Argument(
         ..., help="Corpus files or folders (.jsonl, .csv, digest .txt folders, Reuters .sgm)."
     ),
-    out_dir: Path = typer.Option(DEFAULT_MODEL, "--out", "-o", help="Bundle folder to write."),
+    out_dir: Path = typer.Option(
+        DEFAULT_MODEL,
+        "--out",
+        "-o",
+        help="Bundle folder to write; an existing one is replaced only if it is a model bundle.",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="--out is a folder of other files: write the bundle's two files into it "
+        "(nothing else in it is deleted or changed).",
+    ),
     tags_field: str = typer.Option("tags", help="Record field holding the tags (e.g. places)."),
     folds: int = typer.Option(5, min=2, help="Cross-validation folds for thresholds."),
     seed: int = typer.Option(0, help="Random seed; a fixed seed gives the same model."),
@@ -58,7 +69,7 @@ def train_command(
     (add --feedback feedback.db to learn from editors' decisions recorded by `tagger serve`)
     """
     from tagger.corpus import ReadStats, corpus_checksum, read_corpus
-    from tagger.model.bundle import save_bundle
+    from tagger.model.bundle import check_out, save_bundle
     from tagger.model.classifier import ClassifierConfig
     from tagger.model.features import FeatureConfig
     from tagger.training import TrainConfig, train
@@ -71,6 +82,7 @@ def train_command(
     feedback_info = None
     if feedback is not None:
         articles, feedback_info = _apply_feedback(articles, feedback)
+    check_out(out_dir, force)  # before training: never after minutes of work, never data loss
     config = TrainConfig(
         features=FeatureConfig(prefix_length=prefix_length),
         classifier=classifier,
@@ -87,7 +99,10 @@ def train_command(
         "skipped_invalid": stats.skipped,
     }
     path = save_bundle(
-        result.model, out_dir, _manifest_info(config, corpus_info, feedback_info, result.report)
+        result.model,
+        out_dir,
+        _manifest_info(config, corpus_info, feedback_info, result.report),
+        force=force,
     )
     report = {"bundle": str(path), **result.report, "skipped_invalid": stats.skipped}
     if feedback_info is not None:

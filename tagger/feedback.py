@@ -18,9 +18,11 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tagger.errors import FeedbackError, InputError
 from tagger.text.clean import clean_document
+from tagger.text.limits import check_no_surrogates
 from tagger.types import Article
 
 _CREATE = """
@@ -64,6 +66,8 @@ def check_feedback(feedback: Feedback, known_tags: Collection[str]) -> Feedback:
     model does not know (named), or a tag both rejected and accepted/added."""
     if not feedback.text.strip():
         raise InputError("text: empty text")
+    for field in ("text", "title", "article_id", "accepted", "rejected", "added"):
+        check_no_surrogates(getattr(feedback, field), field)
     accepted, rejected, added = (
         _unique(feedback.accepted),
         _unique(feedback.rejected),
@@ -136,20 +140,38 @@ def read_feedback(path: Path) -> list[Feedback]:
             rows = db.execute(f"SELECT {_COLUMNS} FROM feedback ORDER BY id").fetchall()
     except sqlite3.Error as exc:
         raise FeedbackError(f"{path}: not a tagger feedback database ({exc})") from None
-    return [
-        Feedback(
+    return [_record(path, row) for row in rows]
+
+
+def _tag_list(value: Any) -> tuple[str, ...]:
+    tags = json.loads(value) if isinstance(value, str) else None
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("a tag column is not a JSON array of strings")
+    return tuple(tags)
+
+
+def _record(path: Path, row: Sequence[Any]) -> Feedback:
+    """One database row as a Feedback; FeedbackError naming the row when it is damaged."""
+    try:
+        if not isinstance(row[4], str) or not isinstance(row[3], str):
+            raise ValueError("title or text is not text")
+        record = Feedback(
             id=row[0],
             created=row[1],
-            article_id=row[2],
+            article_id=None if row[2] is None else str(row[2]),
             title=row[3],
             text=row[4],
-            accepted=tuple(json.loads(row[5])),
-            rejected=tuple(json.loads(row[6])),
-            added=tuple(json.loads(row[7])),
+            accepted=_tag_list(row[5]),
+            rejected=_tag_list(row[6]),
+            added=_tag_list(row[7]),
             model=row[8],
         )
-        for row in rows
-    ]
+        for field in ("accepted", "rejected", "added"):
+            check_no_surrogates(getattr(record, field), field)
+    except (ValueError, RecursionError, InputError) as exc:
+        reason = exc.message if isinstance(exc, InputError) else str(exc)
+        raise FeedbackError(f"{path}: row {row[0]} is damaged ({reason})") from None
+    return record
 
 
 def _text_key(title: str, text: str) -> str:

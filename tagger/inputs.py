@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from tagger.corpus import iter_records
@@ -11,7 +12,13 @@ from tagger.corpus.common import article_from_mapping
 from tagger.corpus.digest import parse_digest
 from tagger.errors import InputError, InvalidRecord
 from tagger.text.clean import clean_document
-from tagger.text.limits import DEFAULT_MAX_BYTES, check_text, decode_input
+from tagger.text.limits import (
+    DEFAULT_MAX_BYTES,
+    check_no_surrogates,
+    check_text,
+    decode_input,
+    replace_surrogates,
+)
 from tagger.types import Article
 
 
@@ -38,9 +45,12 @@ def articles_from_text(text: str, source: str, max_bytes: int) -> Iterator[Artic
             obj = json.loads(line)
             if not isinstance(obj, dict):
                 raise ValueError("expected a JSON object")
+            check_no_surrogates(obj, f"{source}:{number}")
             article = article_from_mapping(obj, f"{source}:{number}", "tags")
         except json.JSONDecodeError as exc:
             raise InputError(f"{source}:{number}: malformed JSON ({exc.msg})") from None
+        except RecursionError:
+            raise InputError(f"{source}:{number}: JSON nested too deeply") from None
         except ValueError as exc:
             raise InputError(f"{source}:{number}: {exc}") from None
         check_text(article.full_text, f"{source}:{number}", max_bytes)
@@ -58,11 +68,7 @@ def read_drafts(
             continue
         path = Path(raw)
         if path.is_dir() or path.suffix.lower() in (".jsonl", ".ndjson", ".csv", ".sgm", ".gz"):
-            for record in iter_records([path]):
-                if isinstance(record, InvalidRecord):
-                    raise InputError(record.message)
-                check_text(record.full_text, record.id, max_bytes)
-                yield record
+            yield from _corpus_drafts(path, max_bytes)
             continue
         try:
             data = path.read_bytes()
@@ -74,8 +80,22 @@ def read_drafts(
             raise InputError(
                 f"{path}: file is {len(data):,} bytes, over the limit of {max_bytes:,}"
             )
-        name = path.name.removesuffix(".txt")
+        name = replace_surrogates(path.name.removesuffix(".txt"))  # undecodable file names
         yield from articles_from_text(decode_input(data, str(path)), name, max_bytes)
+
+
+def _corpus_drafts(path: Path, max_bytes: int) -> Iterator[Article]:
+    """The articles of a corpus file or folder given as drafts; none at all is an error."""
+    found = False
+    for record in iter_records([path]):
+        if isinstance(record, InvalidRecord):
+            raise InputError(record.message)
+        check_text(record.full_text, record.id, max_bytes)
+        found = True
+        safe_id = replace_surrogates(record.id)  # ids from undecodable file names
+        yield record if safe_id == record.id else replace(record, id=safe_id)
+    if not found:
+        raise InputError(f"{path}: no articles in it (the file is empty)")
 
 
 def draft_article(

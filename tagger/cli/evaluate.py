@@ -45,6 +45,8 @@ def evaluate_command(
     articles = list(read_corpus(corpus, tags_field, skip_invalid, stats))
     if not articles:
         raise fail("no articles to evaluate")
+    if not any(a.tags for a in articles):
+        raise fail(f"no article has tags in '{tags_field}': evaluating needs the true tags")
     if cv:
         from tagger.model.classifier import ClassifierConfig
         from tagger.training import TrainConfig, cross_validate

@@ -167,6 +167,16 @@ def retag_command(
             f"{summary['docs_per_second']} docs/s this run"
         )
         out.print_json(json.dumps({k: v for k, v in summary.items() if k != "tags"}))
+    unreadable = summary.get("unreadable_inputs") or []
+    if unreadable:
+        from tagger.errors import UnreadableInput
+
+        first = unreadable[0]
+        raise fail(
+            f"[{UnreadableInput.code}] {first['reason']}; the {summary['written']} records "
+            f"that could be read were written to {out_path}; the failure is listed in "
+            f"{summary['errors_file']}"
+        )
 
 
 @handle_errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -14,11 +15,27 @@ Record = Article | InvalidRecord
 """Readers yield articles, and invalid records as values so callers choose to stop or skip."""
 
 
+class _GzipCorpusFile(gzip.GzipFile):
+    """A .gz corpus file whose damaged data (truncated, corrupted) raises CorpusError."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return super().read(size)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise CorpusError(f"{self.name}: cannot read compressed data ({exc})") from None
+
+    def readline(self, size: int | None = -1) -> bytes:
+        try:
+            return super().readline(size)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise CorpusError(f"{self.name}: cannot read compressed data ({exc})") from None
+
+
 def open_binary(path: Path) -> IO[bytes]:
     """Open a corpus file for reading bytes, transparently un-gzipping `.gz` files."""
     try:
         if path.suffix == ".gz":
-            return gzip.open(path, "rb")  # type: ignore[return-value]
+            return _GzipCorpusFile(path, "rb")  # type: ignore[return-value]
         return path.open("rb")
     except FileNotFoundError:
         raise CorpusError(f"{path}: no such file") from None

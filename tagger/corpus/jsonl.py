@@ -9,6 +9,7 @@ from typing import Any
 
 from tagger.corpus.common import Record, article_from_mapping, decode_text, iter_lines
 from tagger.errors import InvalidRecord
+from tagger.text.limits import find_lone_surrogate
 
 
 def iter_jsonl(
@@ -31,8 +32,15 @@ def iter_jsonl(
             reason = f"malformed JSON ({exc.msg} at column {exc.colno})"
             yield None, InvalidRecord(source, number, reason)
             continue
+        except RecursionError:
+            yield None, InvalidRecord(source, number, "JSON nested too deeply")
+            continue
         if not isinstance(obj, dict):
             yield None, InvalidRecord(source, number, "expected a JSON object")
+            continue
+        if "\\u" in line and (where := find_lone_surrogate(obj)) is not None:
+            reason = f"invalid Unicode in '{where}' (a lone surrogate escape such as \\ud800)"
+            yield None, InvalidRecord(source, number, reason)
             continue
         try:
             yield obj, article_from_mapping(obj, f"{path.name}:{number}", tags_field)

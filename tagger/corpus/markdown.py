@@ -22,6 +22,7 @@ from typing import Any
 
 from tagger.corpus.common import Record, decode_text, open_binary
 from tagger.errors import InvalidRecord
+from tagger.text.limits import find_lone_surrogate
 from tagger.text.markdown import (
     FrontMatterError,
     looks_like_front_matter,
@@ -68,6 +69,10 @@ def read_markdown(path: Path, tags_field: str = "tags") -> Iterator[Record]:
         return
     except ValueError as exc:
         yield InvalidRecord(source, 1, str(exc))
+        return
+    if (where := find_lone_surrogate(post.meta)) is not None:  # YAML escapes such as "\ud800"
+        reason = f"invalid Unicode in front matter '{where}' (a lone surrogate)"
+        yield InvalidRecord(source, 1, reason)
         return
     title = str(post.meta.get("title") or "").strip()
     text = markdown_to_text(post.body)

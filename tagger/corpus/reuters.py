@@ -29,7 +29,10 @@ _SIGNATURE = re.compile(r"\s*\b(?:Reuter|REUTER)\s*$")
 def _clean(raw: str) -> str:
     def control(m: re.Match[str]) -> str:
         code = int(m.group(1))
-        return "" if code < 32 or code == 127 else chr(code)
+        if code < 32 or code == 127:
+            return ""
+        # As HTML does: a surrogate or a number past Unicode is not a character.
+        return "\ufffd" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else chr(code)
 
     text = html.unescape(_CONTROL_REF.sub(control, raw))
     return text.replace("\r", "")

@@ -13,12 +13,19 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from tagger.errors import InvalidRecord, TaggerError
-from tagger.retag.io import AppendLog, Checkpoint, SourceRecord, input_fingerprint, iter_source
+from tagger.errors import InvalidRecord, RetagError, UnreadableInput
+from tagger.retag.io import (
+    AppendLog,
+    Checkpoint,
+    SourceRecord,
+    check_readable,
+    input_fingerprint,
+    iter_source,
+)
 from tagger.retag.workers import (
     ChunkResult,
     Executor,
@@ -59,9 +66,11 @@ def _settings(config: RetagConfig) -> str:
 
 
 def paths_for(out: Path) -> dict[str, Path]:
-    """The files kept next to the output `x.jsonl`: x.errors.jsonl, x.checkpoint.json and
-    x.summary.json, by role ("errors", "checkpoint", "summary")."""
-    stem = out.name.removesuffix(".jsonl")
+    """The files kept next to the output `x.jsonl` (or `x.jsonl.gz`): x.errors.jsonl,
+    x.checkpoint.json and x.summary.json, by role ("errors", "checkpoint", "summary")."""
+    stem = out.name
+    for suffix in (".gz", ".jsonl", ".ndjson"):
+        stem = stem.removesuffix(suffix) if stem.lower().endswith(suffix) else stem
     return {
         "errors": out.with_name(f"{stem}.errors.jsonl"),
         "checkpoint": out.with_name(f"{stem}.checkpoint.json"),
@@ -70,23 +79,46 @@ def paths_for(out: Path) -> dict[str, Path]:
 
 
 def _start(config: RetagConfig, files: dict[str, Path]) -> Checkpoint:
-    """The checkpoint to continue from: a matching one, or a fresh start."""
+    """The checkpoint to continue from: a matching one, or a fresh start. Files at the output's
+    names that no checkpoint accounts for are not tagger's: refused, never overwritten."""
     fingerprint = input_fingerprint(config.inputs)
     settings = _settings(config)
+    ours = files["checkpoint"].exists()
     checkpoint = None if config.restart else Checkpoint.load(files["checkpoint"])
     if checkpoint is None:
+        present = [p for p in (config.out, files["errors"], files["summary"]) if p.exists()]
+        if present and not ours:
+            raise RetagError(
+                f"{present[0]}: exists and no retag checkpoint accounts for it; tagger does "
+                "not overwrite it (choose another --out, or move the file away)"
+            )
         return Checkpoint(fingerprint, settings, stats={})
     if checkpoint.fingerprint != fingerprint:
-        raise TaggerError(
+        raise RetagError(
             f"{files['checkpoint']}: the input files changed since this run started; "
             "rerun with --restart to begin again"
         )
     if checkpoint.settings != settings:
-        raise TaggerError(
+        raise RetagError(
             f"{files['checkpoint']}: this run was started with another model or options; "
             "rerun with the same ones, or with --restart"
         )
     return checkpoint
+
+
+def _open_source(config: RetagConfig, checkpoint: Checkpoint) -> Iterator[SourceRecord]:
+    """The records still to do. An input that cannot even be opened fails here, before any
+    output file exists."""
+    check_readable(config.inputs)
+    source = islice(
+        iter_source(config.inputs, config.spec.tags_field), checkpoint.records_done, None
+    )
+    first = next(source, None)
+    if first is None:
+        return iter(())
+    if checkpoint.records_done == 0 and isinstance(first.record, UnreadableInput):
+        raise first.record  # nothing was readable: fail like a file that does not open
+    return chain([first], source)
 
 
 def _merge(total: dict[str, Any], chunk: ChunkResult) -> None:
@@ -99,97 +131,127 @@ def _merge(total: dict[str, Any], chunk: ChunkResult) -> None:
 def run_retag(
     config: RetagConfig, executor: Executor | None = None, progress: Progress | None = None
 ) -> dict[str, Any]:
-    """Retag `config.inputs` into `config.out`; resumes from a checkpoint; returns the summary."""
+    """Retag `config.inputs` into `config.out`; resumes from a checkpoint; returns the summary
+    (whose "unreadable_inputs" lists input files that broke off part-way)."""
     files = paths_for(config.out)
     checkpoint = _start(config, files)
     if checkpoint.complete:
-        done: dict[str, Any] = json.loads(files["summary"].read_text())
-        return done
+        return _read_summary(files["summary"])
+    source = _open_source(config, checkpoint)
     config.out.parent.mkdir(parents=True, exist_ok=True)
-    out = AppendLog(config.out, checkpoint.output_bytes)
-    errors = AppendLog(files["errors"], checkpoint.errors_bytes)
+    out = AppendLog(config.out, checkpoint.output_bytes, checkpoint.output_tail)
+    try:
+        errors = AppendLog(files["errors"], checkpoint.errors_bytes, checkpoint.errors_tail)
+    except BaseException:
+        out.close()
+        raise
     checkpoint.save(files["checkpoint"])
-    stats: dict[str, Any] = checkpoint.stats or {}
-    started = last_checkpoint = time.perf_counter()
-    done_here = 0
-    records_done = checkpoint.records_done
     if executor is None:
         executor = (
             InlineExecutor(config.spec)
             if config.workers <= 1
             else ProcessExecutor(config.spec, config.workers)
         )
+    started = time.perf_counter()
     try:
-        source = islice(
-            iter_source(config.inputs, config.spec.tags_field), checkpoint.records_done, None
-        )
-        chunks = _chunks(source, config.chunk_size)
-        held: list[list[SourceRecord]] = []
-
-        def payloads() -> Iterator[list[tuple[int, dict[str, Any], Article]]]:
-            for chunk in chunks:
-                held.append(chunk)
-                yield [
-                    (r.position, r.raw, r.record) for r in chunk if isinstance(r.record, Article)
-                ]
-
-        for result in executor.map_ordered(payloads()):
-            chunk = held.pop(0)
-            bad = [
-                {
-                    "position": r.position,
-                    "source": r.record.source,
-                    "line": r.record.line,
-                    "reason": r.record.reason,
-                }
-                for r in chunk
-                if isinstance(r.record, InvalidRecord)
-            ]
-            error_rows = sorted(bad + result.errors, key=lambda e: e["position"])
-            out.write_lines(result.lines)
-            errors.write_lines(json.dumps(e, ensure_ascii=False) for e in error_rows)
-            records_done += len(chunk)
-            done_here += len(chunk)
-            _merge(stats, result)
-            stats["errors"] = stats.get("errors", 0) + len(error_rows)
-            stats["written"] = stats.get("written", 0) + len(result.lines)
-            if time.perf_counter() - last_checkpoint >= config.checkpoint_seconds:
-                _commit(checkpoint, out, errors, records_done, stats, files["checkpoint"])
-                last_checkpoint = time.perf_counter()
-            if progress is not None:
-                progress(records_done, stats["errors"])
-        _commit(checkpoint, out, errors, records_done, stats, files["checkpoint"])
+        done_here = _process(config, checkpoint, source, executor, (out, errors), progress)
     finally:
         executor.close()
         out.close()
         errors.close()
-    elapsed = time.perf_counter() - started
-    summary = _summary(config, checkpoint, stats, elapsed, done_here)
-    files["summary"].write_text(json.dumps(summary, indent=2) + "\n")
+    summary = _summary(config, checkpoint, time.perf_counter() - started, done_here)
+    try:
+        files["summary"].write_text(json.dumps(summary, indent=2) + "\n")
+    except OSError as exc:
+        raise RetagError(f"{files['summary']}: cannot write ({exc.strerror})") from None
     checkpoint.complete = True
     checkpoint.save(files["checkpoint"])
     return summary
 
 
+def _read_summary(path: Path) -> dict[str, Any]:
+    """The summary of a finished run."""
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RetagError(
+            f"{path}: the run is complete but its summary is unreadable ({exc}); "
+            "rerun with --restart"
+        ) from None
+    if not isinstance(summary, dict):
+        raise RetagError(f"{path}: not a retag summary; rerun with --restart")
+    return summary
+
+
+def _bad_rows(chunk: list[SourceRecord], stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """Error rows of the records the readers could not make articles of."""
+    rows = []
+    for r in chunk:
+        if isinstance(r.record, InvalidRecord):
+            row = {"position": r.position, "source": r.record.source, "line": r.record.line}
+            rows.append({**row, "reason": r.record.reason})
+            if isinstance(r.record, UnreadableInput):
+                stats.setdefault("unreadable", []).append(rows[-1])
+    return rows
+
+
+def _process(
+    config: RetagConfig,
+    checkpoint: Checkpoint,
+    source: Iterator[SourceRecord],
+    executor: Executor,
+    logs: tuple[AppendLog, AppendLog],
+    progress: Progress | None,
+) -> int:
+    """Tag every chunk in order, writing and checkpointing as it goes; the records done."""
+    out, errors = logs
+    path = paths_for(config.out)["checkpoint"]
+    stats: dict[str, Any] = checkpoint.stats or {}
+    records_done, done_here = checkpoint.records_done, 0
+    last_checkpoint = time.perf_counter()
+    held: list[list[SourceRecord]] = []
+
+    def payloads() -> Iterator[list[tuple[int, dict[str, Any], Article]]]:
+        for chunk in _chunks(source, config.chunk_size):
+            held.append(chunk)
+            yield [(r.position, r.raw, r.record) for r in chunk if isinstance(r.record, Article)]
+
+    for result in executor.map_ordered(payloads()):
+        chunk = held.pop(0)
+        error_rows = sorted(_bad_rows(chunk, stats) + result.errors, key=lambda e: e["position"])
+        out.write_lines(result.lines)
+        errors.write_lines(json.dumps(e, ensure_ascii=False) for e in error_rows)
+        records_done += len(chunk)
+        done_here += len(chunk)
+        _merge(stats, result)
+        stats["errors"] = stats.get("errors", 0) + len(error_rows)
+        stats["written"] = stats.get("written", 0) + len(result.lines)
+        if time.perf_counter() - last_checkpoint >= config.checkpoint_seconds:
+            _commit(checkpoint, logs, records_done, stats, path)
+            last_checkpoint = time.perf_counter()
+        if progress is not None:
+            progress(records_done, stats["errors"])
+    _commit(checkpoint, logs, records_done, stats, path)
+    return done_here
+
+
 def _commit(
     checkpoint: Checkpoint,
-    out: AppendLog,
-    errors: AppendLog,
+    logs: tuple[AppendLog, AppendLog],
     records_done: int,
     stats: dict[str, Any],
     path: Path,
 ) -> None:
     """Make the written lines durable, then record how far they go (in that order)."""
-    checkpoint.output_bytes = out.sync()
-    checkpoint.errors_bytes = errors.sync()
+    checkpoint.output_bytes, checkpoint.output_tail = logs[0].sync()
+    checkpoint.errors_bytes, checkpoint.errors_tail = logs[1].sync()
     checkpoint.records_done = records_done
     checkpoint.stats = stats
     checkpoint.save(path)
 
 
-def _summary(
-    config: RetagConfig, cp: Checkpoint, stats: dict[str, Any], elapsed: float, done_here: int
-) -> dict[str, Any]:
+def _summary(config: RetagConfig, cp: Checkpoint, elapsed: float, done_here: int) -> dict[str, Any]:
+    stats = cp.stats or {}
     tags = sorted(set(stats.get("before", {})) | set(stats.get("suggested", {})))
     per_tag = {
         t: {
@@ -211,5 +273,6 @@ def _summary(
         "docs_per_second": round(done_here / elapsed, 1) if elapsed > 0 else None,
         "model": config.spec.model,
         "entities": config.spec.entities,
+        "unreadable_inputs": stats.get("unreadable", []),
         "tags": per_tag,
     }

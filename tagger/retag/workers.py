@@ -81,15 +81,20 @@ def _output(
     record["suggested_tags"] = [{"tag": t.tag, "score": round(t.score, 4)} for t in suggestion.tags]
     if spec.entities:
         record["entities"] = suggestion.to_dict()["entities"]
-    stats["suggested"].update(suggested)
-    if spec.tags_field in raw or article.tags:
+    retagged = spec.tags_field in raw or bool(article.tags)
+    if retagged:
         before = set(article.tags)
         record["tags_added"] = [t for t in suggested if t not in before]
         record["tags_removed"] = [t for t in article.tags if t not in set(suggested)]
+    # default=str: fields that are not JSON (dates from Markdown front matter) become strings.
+    # Written before the counts, so a record that cannot be written is not counted.
+    line = json.dumps(record, ensure_ascii=False, default=str)
+    stats["suggested"].update(suggested)
+    if retagged:
         stats["before"].update(article.tags)
         stats["added"].update(record["tags_added"])
         stats["removed"].update(record["tags_removed"])
-    return json.dumps(record, ensure_ascii=False)
+    return line
 
 
 def process_chunk(spec: TaggerSpec, items: Payload) -> ChunkResult:
@@ -118,9 +123,14 @@ def process_chunk(spec: TaggerSpec, items: Payload) -> ChunkResult:
                 suggestions.append(None)
                 reason = f"{type(exc).__name__}: {exc}"
                 result.errors.append({"position": position, "id": article.id, "reason": reason})
-    for (_, raw, article), suggestion in zip(good, suggestions, strict=True):
-        if suggestion is not None:
+    for (position, raw, article), suggestion in zip(good, suggestions, strict=True):
+        if suggestion is None:
+            continue
+        try:
             result.lines.append(_output(raw, article, suggestion, spec, result.stats))
+        except (ValueError, TypeError, RecursionError) as exc:  # e.g. JSON nested too deeply
+            reason = f"cannot write the record ({type(exc).__name__}: {exc})"
+            result.errors.append({"position": position, "id": article.id, "reason": reason})
     return result
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tagger.model.bundle import Bundle, load_bundle
 from tagger.model.explain import Explainer
-from tagger.text.clean import clean_document
+from tagger.text.clean import clean_draft
 from tagger.types import Article, Entity, Suggestion, TagScore
 
 
@@ -26,13 +26,13 @@ class SuggestOptions:
     evidence: bool = False
 
 
-def clean_article(article: Article) -> Article:
-    """The article with markup and site chrome removed from its title and text."""
-    title = clean_document(article.title).text if article.title else ""
-    text = clean_document(article.text).text
-    if title == article.title and text == article.text:
+def clean_article(article: Article, learned: Collection[str] = ()) -> Article:
+    """The article with markup, site chrome and the publisher's `learned` boilerplate removed;
+    its title is kept (never dropped), or found in the text when it has none."""
+    draft = clean_draft(article.text, article.title, learned)
+    if draft.title == article.title and draft.text == article.text:
         return article
-    return Article(article.id, title, text, article.tags, article.extra)
+    return Article(article.id, draft.title, draft.text, article.tags, article.extra)
 
 
 class Tagger:
@@ -43,6 +43,8 @@ class Tagger:
     ) -> None:
         self.bundle = bundle
         self.model = bundle.model
+        # Paragraphs learned as the publisher's boilerplate (models from before have none).
+        self.boilerplate = frozenset(getattr(bundle.model, "boilerplate", ()))
         self.spacy_model = spacy_model
         self._extractor: Any = None
         self._explainer: Explainer | None = None
@@ -103,7 +105,7 @@ class Tagger:
         options = options or SuggestOptions()
         if not articles:
             return []
-        cleaned = [clean_article(a) for a in articles]
+        cleaned = [clean_article(a, self.boilerplate) for a in articles]
         texts = [a.full_text for a in cleaned]
         with_entities = options.entities and self._extractor is not None
         finish_entities = self._extractor.start(texts) if with_entities else None

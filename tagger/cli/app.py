@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tagger import __version__
-from tagger.cli import corpus, entities, evaluate, models, retag, serve, suggest, train
+from tagger.cli import clean, corpus, entities, evaluate, models, retag, serve, suggest, train
 
 app = typer.Typer(
     name="tagger",
@@ -42,6 +42,7 @@ app.command("entities")(entities.entities_command)
 app.command("retag")(retag.retag_command)
 app.command("report")(retag.report_command)
 app.command("serve")(serve.serve_command)
+app.command("clean")(clean.clean_command)
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(models.app, name="models")
 

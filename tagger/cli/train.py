@@ -21,6 +21,7 @@ from tagger.cli.common import (
 from tagger.types import Article
 
 if TYPE_CHECKING:  # training imports scikit-learn; `tagger --help` must stay fast
+    from tagger.text.boilerplate import LearnedBoilerplate
     from tagger.training import TrainConfig
 
 
@@ -90,20 +91,19 @@ def train_command(
         min_tag_docs=min_tag_docs,
         tags_field=tags_field,
     )
+    articles, learned = _learn_boilerplate(articles)
     with progress_display(quiet or as_json) as progress:
         result = train(articles, config, progress)
+    result.model.boilerplate = learned.keys
     corpus_info = {
         "paths": [str(p) for p in corpus],
         "sha256": corpus_checksum(articles),
         "n_articles": len(articles),
         "skipped_invalid": stats.skipped,
     }
-    path = save_bundle(
-        result.model,
-        out_dir,
-        _manifest_info(config, corpus_info, feedback_info, result.report),
-        force=force,
-    )
+    info = _manifest_info(config, corpus_info, feedback_info, result.report)
+    info["boilerplate"] = learned.to_dict()
+    path = save_bundle(result.model, out_dir, info, force=force)
     report = {"bundle": str(path), **result.report, "skipped_invalid": stats.skipped}
     if feedback_info is not None:
         report["feedback"] = feedback_info
@@ -158,6 +158,20 @@ def _apply_feedback(articles: list[Article], db: Path) -> tuple[list[Article], d
 
     merged, counts = apply_feedback(articles, read_feedback(db))
     return merged, {"path": str(db), **counts}
+
+
+def _learn_boilerplate(articles: list[Article]) -> tuple[list[Article], LearnedBoilerplate]:
+    """The paragraphs the archive repeats (promos, signatures, disclaimers), and the articles
+    without them: the model learns from what suggestions will see."""
+    from dataclasses import replace
+
+    from tagger.text.boilerplate import learn_boilerplate, strip_boilerplate
+
+    learned = learn_boilerplate(a.text for a in articles)
+    if not learned.keys:
+        return articles, learned
+    keys = frozenset(learned.keys)
+    return [replace(a, text=strip_boilerplate(a.text, keys)) for a in articles], learned
 
 
 def _spacy_model_info() -> dict[str, str | None] | None:

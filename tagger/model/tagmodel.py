@@ -23,6 +23,9 @@ class TagModel:
     thresholds: np.ndarray
     platt: np.ndarray
     decision: DecisionConfig
+    # Keys of the paragraphs learned as the publisher's boilerplate (tagger.text.boilerplate),
+    # stripped from drafts before scoring; () in models trained before they were learned.
+    boilerplate: tuple[str, ...] = ()
 
     def raw_scores(self, texts: Sequence[str]) -> np.ndarray:
         """Uncalibrated classifier scores (texts x labels), the scale thresholds are on."""

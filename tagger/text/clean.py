@@ -1,14 +1,18 @@
-"""Drafts arrive as plain text, HTML, or text with site chrome. Turn them into article text.
+"""Drafts arrive as HTML, Markdown, or text copied from a web page. Find the article in them.
 
-* HTML becomes text: script/style/nav/header/footer/aside/form are dropped, block elements
-  become paragraph breaks, entities are unescaped.
-* Unicode is NFC-normalized, control characters dropped, line ends normalized.
-* Boilerplate lines ("Become a member | Subscribe today", "Sign up for our newsletter",
-  breadcrumbs like "Home > News", share bars) are dropped, so they yield neither entities nor
-  tags.
+`clean_draft(raw, title)` returns the headline, the article text and what was removed, why:
 
-Entity offsets refer to the cleaned text, which is returned with every suggestion;
-`Cleaned.to_original` maps an offset back to the input for plain-text input.
+* HTML (pages and CMS fragments, inline-only ones too) goes through `tagger.text.html`
+  (selectolax): site chrome by markup, the headline from `<h1>` or `<title>`.
+* Markdown (front matter, `#` headings, links, shortcodes) goes through `tagger.text.markdown`,
+  the converter the Markdown corpus reader uses; the title comes from the front matter or a
+  leading `# heading`.
+* Text, and the text of the above, goes through `tagger.text.copied`: the headline, the story,
+  promos and the page's tail (strong evidence only).
+* Paragraphs the model learned as the publisher's boilerplate (`tagger.text.boilerplate`) go.
+
+The explicit `title` is never dropped. Unicode is NFC-normalized and control characters dropped.
+Entity offsets refer to `Draft.full_text`, which suggestions return.
 """
 
 from __future__ import annotations
@@ -16,111 +20,63 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
-_HTML = re.compile(
-    r"<(?:html|body|div|p|br|span|a|h[1-6]|article|section|ul|li|nav|header)\b", re.I
-)
-_SKIP_TAGS = {
-    "script",
-    "style",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "noscript",
-    "svg",
-    "button",
-    "iframe",
-    "template",
-    "head",
-    "menu",
-}
-_BLOCK_TAGS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "article",
-    "section",
-    "blockquote",
-    "tr",
-    "table",
-    "main",
-    "figure",
-    "figcaption",
-    "hr",
-}
-_BOILERPLATE = re.compile(
-    r"(?i)\b(?:subscribe(?:\s+(?:today|now|here))?|sign\s*up|newsletter|become\s+a\s+member|"
-    r"membership|donate|log\s*in|sign\s*in|my\s+account|cookies?|privacy\s+policy|"
-    r"terms\s+of\s+(?:use|service)|all\s+rights\s+reserved|share\s+(?:this|on)|follow\s+us|"
-    r"read\s+more|advertisement|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|print\s+this|"
-    r"email\s+this|related\s+(?:articles|stories)|join\s+(?:us|now|today))\b"
-)
-# Words one of which every boilerplate phrase above contains: a cheap test that lets most
-# lines of an article skip the full pattern (cleaning was 30% of classifier-only retagging).
-_TRIGGERS = frozenset(
-    {
-        "subscribe",
-        "sign",
-        "signup",
-        "newsletter",
-        "become",
-        "membership",
-        "donate",
-        "log",
-        "login",
-        "account",
-        "cookie",
-        "cookies",
-        "privacy",
-        "terms",
-        "rights",
-        "share",
-        "follow",
-        "read",
-        "advertisement",
-        "skip",
-        "back",
-        "print",
-        "email",
-        "related",
-        "join",
-    }
-)
-_TO_SPACES = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
-_BREADCRUMB = re.compile(r"^\s*(?:Home|News)\s*(?:>|›|»|/)\s*\S")
-_MENU_SEPARATORS = re.compile(r"\s(?:\||•|·)\s")
+from tagger.text import chrome
+from tagger.text.boilerplate import paragraph_key
+from tagger.text.copied import find_article
 
-# HTML shows its tags near the top of the input: looking only there keeps the test cheap on
-# long texts.
+# HTML shows its tags near the top: looking only there keeps the test cheap on long texts.
 HTML_SNIFF_CHARS = 5000
-# Site chrome is short: a longer line is article text, whatever words it contains.
-MAX_BOILERPLATE_CHARS = 160
-# A menu bar: at least this many items between separators ("News | Events | Jobs"), each of at
-# most this many words, so a sentence with one "|" or "•" in it is not taken for a menu.
-MIN_MENU_ITEMS = 3
-MAX_MENU_ITEM_WORDS = 4
-# A line with a boilerplate phrase is chrome if it is this short ("Sign up for our newsletter
-# today") or has several such phrases; a longer sentence mentioning "newsletter" once is not.
-MAX_BOILERPLATE_WORDS = 12
-MIN_BOILERPLATE_HITS = 2
+_HTML_DOC = re.compile(r"(?i)<(?:!doctype\s+html|html|head|body)\b")
+_HTML_TAG = re.compile(
+    r"(?i)<(p|div|br|span|a|h[1-6]|article|section|ul|ol|li|nav|header|footer|main|aside|"
+    r"strong|em|b|i|u|table|tr|td|img|figure|blockquote|button|small|sup|sub|hr)(?:\s[^<>]*)?/?>"
+)
+_VOID_TAGS = frozenset({"br", "img", "hr"})
+_MARKDOWN = re.compile(
+    r"(?m)^#{1,6}\s+\S|\[[^\]\n]+\]\([^)\s]+[^)]*\)|\{\{[<%]|^\s*!\[|\*\*\S[^*\n]*\*\*|^```"
+)
+# Unicode categories Cc and Cf (Unicode 14), tab excepted; a test checks it against unicodedata.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2"
+    "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+# Cheap first test for Markdown: one of these must occur before the full pattern is tried.
+_MARKDOWN_HINTS = ("#", "](", "{{", "![", "**", "```")
+_MD_TITLE = re.compile(r"\A\s*#\s+(.+?)\s*#*\s*(?:\n|\Z)")
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A piece of the input that cleaning removed, and why."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A cleaned draft: `title` (the explicit title, else the headline found, else ""), the
+    article `text`, what was `removed` and the input's `kind` (html, markdown or text)."""
+
+    title: str
+    text: str
+    removed: tuple[Removed, ...] = ()
+    kind: str = "text"
+
+    @property
+    def full_text(self) -> str:
+        """Title and text as one string (what the model reads; entity offsets refer to it)."""
+        return f"{self.title}\n\n{self.text}" if self.title else self.text
 
 
 @dataclass(frozen=True)
 class Cleaned:
-    """Cleaned text plus where each kept piece came from (for plain-text input)."""
+    """Cleaned text plus where each kept line came from (for plain-text input)."""
 
     text: str
     pieces: tuple[tuple[int, int], ...] = ()  # (offset in cleaned text, offset in input)
@@ -135,89 +91,208 @@ class Cleaned:
         return original_start + (offset - clean_start)
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
+def detect_kind(raw: str) -> str:
+    """html, markdown or text. One paired or void HTML tag makes HTML (inline-only fragments
+    such as `<strong>Ohio</strong> ... &amp;` included), unless the text reads as Markdown."""
+    head = raw[:HTML_SNIFF_CHARS]
+    if _HTML_DOC.search(head):
+        return "html"
+    from tagger.text.markdown import looks_like_front_matter
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self.skipping += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
+    if looks_like_front_matter(raw) or (
+        any(h in head for h in _MARKDOWN_HINTS) and _MARKDOWN.search(head)
+    ):
+        return "markdown"
+    if "<" not in head:
+        return "text"
+    for match in _HTML_TAG.finditer(head):
+        tag = match.group(1).lower()
+        if tag in _VOID_TAGS or re.search(rf"(?i)</{tag}\s*>", head):
+            return "html"
+    return "text"
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
 
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(re.sub(r"\s+", " ", data))
+def normalize_line(line: str) -> str:
+    """NFC, without control and format characters (tabs kept)."""
+    if line.isascii() and line.isprintable():
+        return line
+    if not unicodedata.is_normalized("NFC", line):
+        line = unicodedata.normalize("NFC", line)
+    return _CONTROL.sub("", line)
+
+
+def clean_title(title: str) -> str:
+    """An explicit title without markup, on one line. Never empty when the title had text."""
+    if "<" in title and detect_kind(title) == "html":
+        from tagger.text.html import extract_article
+
+        page = extract_article(title)
+        title = " ".join([page.headline, *page.blocks]) or title
+    return " ".join(normalize_line(title).split())
+
+
+@dataclass
+class _Units:
+    """The units a page is read in: lines, or for hard-wrapped text whole paragraphs. `texts`
+    is each unit's text (its lines joined by spaces), `lines` its lines (stripped, normalized)
+    with where each starts in the source, `blank_before` whether a blank line precedes it."""
+
+    texts: list[str]
+    lines: list[list[tuple[str, int]]]
+    blank_before: list[bool]
+
+    @classmethod
+    def of_blocks(cls, blocks: Sequence[str]) -> _Units:
+        """One unit per block (HTML), no source offsets."""
+        texts = [t for t in (normalize_line(b).strip() for b in blocks) if t]
+        return cls(texts, [[(t, 0)] for t in texts], [True] * len(texts))
+
+
+# Hard-wrapped text (e-mail, wire copy): no line longer than this, and paragraphs of several
+# lines. Its paragraphs are read whole: a wrapped line is not a short line of chrome.
+MAX_WRAPPED_LINE = 100
+
+
+def _split_units(source: str) -> _Units:
+    blocks: list[list[tuple[str, int]]] = [[]]
+    cursor = 0
+    for raw in source.split("\n"):
+        start = cursor
+        cursor += len(raw) + 1
+        text = normalize_line(raw.strip()).strip()
+        if not text:
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        blocks[-1].append((text, start + len(raw) - len(raw.lstrip())))
+    blocks = [b for b in blocks if b]
+    wrapped = any(len(b) >= 3 for b in blocks) and all(
+        len(t) <= MAX_WRAPPED_LINE for b in blocks for t, _ in b
+    )
+    out = _Units([], [], [])
+    for block in blocks:
+        for i, group in enumerate([block] if wrapped else [[line] for line in block]):
+            out.texts.append(" ".join(t for t, _ in group))
+            out.lines.append(group)
+            out.blank_before.append(i == 0)
+    return out
+
+
+def _assemble(units: _Units, keep: Sequence[int], shift: int) -> tuple[str, list[tuple[int, int]]]:
+    """Kept units joined (a blank line where the source had one between them), and where each
+    of their lines sits in the result (after `shift` characters of title) and in the source."""
+    parts: list[str] = []
+    pieces: list[tuple[int, int]] = []
+    length = 0
+    previous = -1
+    for k in keep:
+        if parts:
+            blank = any(units.blank_before[j] for j in range(previous + 1, k + 1))
+            sep = "\n\n" if blank else "\n"
+            parts.append(sep)
+            length += len(sep)
+        for i, (text, start) in enumerate(units.lines[k]):
+            if i:
+                parts.append("\n")
+                length += 1
+            pieces.append((shift + length, start))
+            parts.append(text)
+            length += len(text)
+        previous = k
+    return "".join(parts), pieces
+
+
+@dataclass(frozen=True)
+class _Result:
+    draft: Draft
+    pieces: tuple[tuple[int, int], ...]
+
+
+def _clean_units(
+    units: _Units, title: str, learned: Collection[str], kind: str, detect: bool = True
+) -> _Result:
+    """The article in a page's units: headline, story without chrome and learned boilerplate."""
+    parts = find_article(units.texts, title, detect)
+    removed = dict(parts.drop)
+    if learned:
+        for k, text in enumerate(units.texts):
+            if k not in removed and k != parts.headline and paragraph_key(text) in learned:
+                removed[k] = "learned boilerplate"
+    headline = units.texts[parts.headline] if parts.headline is not None else ""
+    if title and headline and " ".join(headline.split()).casefold() != title.casefold():
+        parts.headline = None  # a headline other than the explicit title stays in the text
+    keep = [k for k in range(len(units.texts)) if k not in removed and k != parts.headline]
+    final_title = title or headline
+    text, pieces = _assemble(units, keep, len(final_title) + 2 if final_title else 0)
+    if final_title and not title and parts.headline is not None:
+        pieces.insert(0, (0, units.lines[parts.headline][0][1]))
+    gone = [Removed(units.texts[k], removed[k]) for k in sorted(removed)]
+    if title and parts.headline is not None:
+        gone.insert(0, Removed(headline, "headline (same as the title)"))
+    return _Result(Draft(final_title, text, tuple(gone), kind), tuple(pieces))
+
+
+def _clean(raw: str, title: str, learned: Collection[str]) -> _Result:
+    title = clean_title(title) if title else ""
+    kind = detect_kind(raw)
+    if kind == "html":
+        from tagger.text.html import extract_article
+
+        page = extract_article(raw)
+        headline = " ".join(normalize_line(page.headline).split())
+        units = _Units.of_blocks(page.blocks)
+        result = _clean_units(units, title or headline, learned, kind, detect=not headline)
+        draft = result.draft
+        if title and headline and headline.casefold() != title.casefold():
+            text = f"{headline}\n\n{draft.text}" if draft.text else headline
+            draft = Draft(draft.title, text, draft.removed, kind)
+        gone = tuple(Removed(t, r) for t, r in page.removed) + draft.removed
+        return _Result(Draft(draft.title, draft.text, gone, kind), ())
+    if kind == "markdown":
+        from tagger.text.markdown import markdown_to_text, split_front_matter
+
+        post = split_front_matter(raw)
+        body = post.body
+        match = _MD_TITLE.match(body)
+        md_title = str(post.meta.get("title") or "")
+        if match and not md_title:
+            md_title, body = match.group(1), body[match.end() :]
+        result = _clean_units(
+            _split_units(markdown_to_text(body)), title or clean_title(md_title), learned, kind
+        )
+        return _Result(result.draft, ())
+    source = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return _clean_units(_split_units(source), title, learned, kind)
+
+
+def clean_draft(raw: str, title: str = "", learned: Collection[str] = ()) -> Draft:
+    """The article in a draft: its title (the explicit `title` if given, never dropped; else the
+    headline found), its text, and what was removed with the reason. `learned`: paragraph keys
+    of the publisher's boilerplate (`tagger.text.boilerplate.learn_boilerplate`)."""
+    return _clean(raw, title, learned).draft
+
+
+def clean_document(raw: str, learned: Collection[str] = ()) -> Cleaned:
+    """The cleaned draft as one text (headline, blank line, article) and, for plain-text input,
+    where each of its lines came from."""
+    result = _clean(raw, "", learned)
+    return Cleaned(result.draft.full_text, result.pieces)
 
 
 def html_to_text(html: str) -> str:
-    """Visible text of an HTML page: chrome elements dropped, blocks as paragraph breaks."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts)
-    lines = [line.strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    """The text of an HTML page or fragment: headline and article blocks, chrome removed."""
+    from tagger.text.html import extract_article
+
+    page = extract_article(html)
+    return "\n\n".join(b for b in [page.headline, *page.blocks] if b)
 
 
 def is_boilerplate(line: str) -> bool:
-    """Short site-chrome lines: calls to subscribe/donate/log in, breadcrumbs, menu bars."""
-    stripped = line.strip()
-    if not stripped or len(stripped) > MAX_BOILERPLATE_CHARS:
+    """Whether one line is site chrome by its form (menus, breadcrumbs, share lines, calls to
+    subscribe...)."""
+    text = line.strip()
+    if not text:
         return False
-    separators = any(c in stripped for c in "|>›»/•·")
-    if not separators and _TRIGGERS.isdisjoint(stripped.lower().translate(_TO_SPACES).split()):
-        return False
-    if _BREADCRUMB.match(stripped):
+    if chrome.chrome_reason(text) is not None:
         return True
-    items = _MENU_SEPARATORS.split(stripped)
-    if len(items) >= MIN_MENU_ITEMS and all(len(i.split()) <= MAX_MENU_ITEM_WORDS for i in items):
-        return True
-    hits = _BOILERPLATE.findall(stripped)
-    words = len(stripped.split())
-    short_or_many = words <= MAX_BOILERPLATE_WORDS or len(hits) >= MIN_BOILERPLATE_HITS
-    return bool(hits) and short_or_many and not stripped.endswith((".", '"'))
-
-
-def _normalize_line(line: str) -> str:
-    if line.isascii() and line.isprintable():
-        return line
-    line = unicodedata.normalize("NFC", line)
-    return "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
-
-
-def clean_document(raw: str) -> Cleaned:
-    """Article text without markup and site chrome; pieces map back to plain-text input."""
-    is_html = bool(_HTML.search(raw[:HTML_SNIFF_CHARS]))
-    source = html_to_text(raw) if is_html else raw.replace("\r\n", "\n").replace("\r", "\n")
-    out: list[str] = []
-    pieces: list[tuple[int, int]] = []
-    length = 0
-    cursor = 0
-    blank_pending = False
-    for line in source.split("\n"):
-        start = cursor
-        cursor += len(line) + 1
-        if not line.strip():
-            blank_pending = bool(out)
-            continue
-        if is_boilerplate(line):
-            continue
-        if out:
-            sep = "\n\n" if blank_pending else "\n"
-            out.append(sep)
-            length += len(sep)
-        blank_pending = False
-        normalized = _normalize_line(line)
-        pieces.append((length, start))
-        out.append(normalized)
-        length += len(normalized)
-    return Cleaned("".join(out), () if is_html else tuple(pieces))
+    return chrome.is_promo_line(text)

@@ -1,0 +1,182 @@
+"""Cleaning quality on the page set in benchmarks/pages/ (see its README), and cleaning cost.
+
+    .venv/bin/python benchmarks/cleaning_quality.py            # development part (dev/)
+    .venv/bin/python benchmarks/cleaning_quality.py --errors   # ... and what went wrong where
+    .venv/bin/python benchmarks/cleaning_quality.py --blind    # the blind part, measured once
+    .venv/bin/python benchmarks/cleaning_quality.py --write    # both, into RESULTS.md
+
+Measures, per part: article paragraphs kept (each gold paragraph found in the output), headlines
+kept (the returned title equals the headline), chrome strings removed (none of them left in the
+output), clean drafts unchanged (the same text, whitespace aside), and idempotence (cleaning the
+output again changes nothing). Cost: mean time to clean 200 KB HTML pages and plain drafts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from common import write_section
+
+from tagger.text.clean import clean_draft
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def load(blind: bool) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in (PAGES / "gold.jsonl").read_text().splitlines()]
+    return [r for r in rows if r["blind"] == blind]
+
+
+def score_page(row: dict[str, Any], errors: list[str]) -> dict[str, float]:
+    raw = (PAGES / row["file"]).read_text(encoding="utf-8")
+    out = clean_draft(raw, title=row.get("given_title", ""))
+    full = norm(out.title + "\n" + out.text)
+    again = clean_draft(out.text, title=out.title)
+    stats: dict[str, float] = {
+        "idempotent": float((again.title, again.text) == (out.title, out.text))
+    }
+    if not stats["idempotent"]:
+        errors.append(f"{row['file']}: cleaning the output again changes it")
+    if row["kind"] == "clean":
+        same = norm(out.title + "\n" + out.text) == norm(raw)
+        stats["unchanged"] = float(same)
+        stats["clean_pages"] = 1
+        if not same:
+            lost = [r.text[:80] for r in out.removed]
+            errors.append(f"{row['file']}: clean draft changed; removed {lost}")
+        return stats
+    stats["chrome_pages"] = 1
+    stats["headline"] = float(norm(out.title) == norm(row["title"]))
+    if not stats["headline"]:
+        errors.append(f"{row['file']}: headline {out.title[:70]!r} != {row['title'][:70]!r}")
+    kept = [norm(p) in full for p in row["paragraphs"]]
+    stats["paragraphs"] = sum(kept)
+    stats["paragraphs_total"] = len(kept)
+    for p, ok in zip(row["paragraphs"], kept, strict=True):
+        if not ok:
+            errors.append(f"{row['file']}: lost paragraph {p[:90]!r}")
+    left = [c for c in row["chrome"] if re.search(r"(?<!\w)" + re.escape(c) + r"(?!\w)", full)]
+    stats["chrome_removed"] = len(row["chrome"]) - len(left)
+    stats["chrome_total"] = len(row["chrome"])
+    for c in left:
+        errors.append(f"{row['file']}: chrome left {c[:90]!r}")
+    return stats
+
+
+def measure(rows: list[dict[str, Any]], errors: list[str]) -> dict[str, dict[str, float]]:
+    """Totals per style and overall."""
+    by_style: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in rows:
+        stats = score_page(row, errors)
+        for key in (row["style"], "all"):
+            by_style[key]["pages"] += 1
+            for k, v in stats.items():
+                by_style[key][k] += v
+    return by_style
+
+
+def table(by_style: dict[str, dict[str, float]]) -> str:
+    lines = [
+        "| style | pages | paragraphs kept | headlines kept | chrome removed | clean unchanged "
+        "| idempotent |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def ratio(s: dict[str, float], k: str, total: str | None = None) -> str:
+        if total is None:
+            return f"{s[k] / s['pages']:.3f}" if k in s else "-"
+        return f"{s[k] / s[total]:.3f} ({int(s[k])}/{int(s[total])})" if s.get(total) else "-"
+
+    for style in sorted(by_style, key=lambda s: (s == "all", s)):
+        s = by_style[style]
+        lines.append(
+            f"| {style} | {int(s['pages'])} | {ratio(s, 'paragraphs', 'paragraphs_total')} | "
+            f"{ratio(s, 'headline', 'chrome_pages')} | "
+            f"{ratio(s, 'chrome_removed', 'chrome_total')} | "
+            f"{ratio(s, 'unchanged', 'clean_pages')} | {ratio(s, 'idempotent', 'pages')} |"
+        )
+    return "\n".join(lines)
+
+
+def big_page() -> str:
+    """A ~200 KB news page: the newsroom sample with scripts, menus and sidebars grown."""
+    base = (PAGES / "dev" / "newsroom-1.html").read_text(encoding="utf-8")
+    menu = "".join(f'<li><a href="/s/{i}">Section {i} news and more</a></li>' for i in range(700))
+    side = "".join(
+        f'<div class="widget"><h3>Popular {i}</h3><ul>'
+        + "".join(
+            f'<li><a href="/p/{i}/{j}">Story {i}-{j} headline here</a></li>' for j in range(8)
+        )
+        + "</ul></div>"
+        for i in range(120)
+    )
+    script = "<script>" + "window.dataLayer.push({event: 'view'});" * 2500 + "</script>"
+    page = base.replace("<body>", f"<body>{script}<nav><ul>{menu}</ul></nav>", 1)
+    page = page.replace("</body>", f"<aside>{side}</aside></body>", 1)
+    return page
+
+
+def cost() -> str:
+    page = big_page()
+    clean_draft(page)
+    runs = []
+    for _ in range(20):
+        started = time.perf_counter()
+        clean_draft(page)
+        runs.append(time.perf_counter() - started)
+    drafts = [(PAGES / r["file"]).read_text() for r in load(False) if r["kind"] == "clean"]
+    started = time.perf_counter()
+    for _ in range(10):
+        for d in drafts:
+            clean_draft(d)
+    per_draft = (time.perf_counter() - started) / (10 * len(drafts))
+    return (
+        f"Cost: a {len(page.encode()) // 1000} KB HTML page cleans in "
+        f"{statistics.median(runs) * 1000:.1f} ms (median of 20; target < 20 ms); a clean "
+        f"plain draft in {per_draft * 1e6:.0f} µs (mean over {len(drafts)} drafts x 10)."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--blind", action="store_true", help="measure the blind part")
+    parser.add_argument("--errors", action="store_true", help="print what went wrong")
+    parser.add_argument("--write", action="store_true", help="both parts, into RESULTS.md")
+    args = parser.parse_args()
+    parts = [False, True] if args.write else [args.blind]
+    sections = []
+    for blind in parts:
+        errors: list[str] = []
+        result = table(measure(load(blind), errors))
+        name = "blind part (blind/, measured once)" if blind else "development part (dev/)"
+        sections.append(f"**{name}**\n\n{result}")
+        print(f"{name}\n{result}\n")
+        if args.errors:
+            print("\n".join(errors), file=sys.stderr)
+    sections.append(cost())
+    print(sections[-1])
+    if args.write:
+        body = (
+            "Command: `.venv/bin/python benchmarks/cleaning_quality.py --write`. Page set: "
+            "`benchmarks/pages/` (README there): 40 pages with site chrome in 8 styles "
+            "(HTML and browser-copied text) and 40 clean drafts, article bodies from the "
+            "DigitalGov archive. Targets (issue 11): paragraphs kept >= 0.99, headlines kept "
+            "1.0, chrome removed >= 0.95, clean drafts unchanged 1.0.\n\n" + "\n\n".join(sections)
+        )
+        write_section("Cleaning drafts: page set", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""The article inside text copied from a web page: headline, story, and the chrome around them.
+
+A copied page reads top to bottom as: site chrome (menus, sign-in links, promo units of a call
+to action and its blurb), the headline, a dateline or byline, the story, then the tail (share
+line, tags, related lists, author box, footer). The rules look for that shape and act only on
+strong evidence, because losing a sentence of the story is worse than keeping a promo:
+
+* the headline is a headline-like line followed (past datelines, bylines and chrome) by story
+  prose; lines above it go only if every one of them could be chrome and one of them surely is;
+* the tail starts at a tail marker (share line, "Related stories", "Tags:", copyright...) after
+  which nothing reads like story prose;
+* inside the story only whole-line chrome ("ADVERTISEMENT", "RELATED: ...") and promo units (a
+  call to action and a blurb selling a newsletter, membership, event...) go.
+
+An explicit title is never dropped; when the text repeats it, it marks where the story starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tagger.text import chrome as ch
+
+# How far down a page the headline is looked for (non-blank lines).
+MAX_HEADLINE_LINE = 80
+# Lines allowed between a headline and the story (dateline, byline, share/author chrome).
+MAX_HEADLINE_GAP = 14
+# A line this short (in words) between headline and story is an author's name or a label.
+MAX_LABEL_WORDS = 4
+# In the tail, a paragraph longer than this is story prose, not a teaser.
+MAX_TEASER_CHARS = 200
+# Tail markers: the chrome that opens a page's tail.
+_TAIL_REASONS = frozenset(
+    {"share line", "list heading", "tags line", "copyright", "author box", "menu row"}
+)
+
+# Chrome that goes from inside the story too; single words such as "Search" or "Comments" may
+# be a section heading there, so they go only above the headline or in the tail.
+_STORY_REASONS = frozenset({"advertisement", "share line", "teaser link", "caption"})
+# A dateline with one of these first words ("Last reviewed: May 3, 2019") can open the tail.
+_DATELINE_PREFIXES = frozenset({"posted", "published", "updated", "last"})
+
+
+@dataclass
+class PageParts:
+    """Where the article is in a list of lines: the headline's position (or None) and the
+    lines to drop with their reasons (positions in the list)."""
+
+    headline: int | None = None
+    drop: dict[int, str] = field(default_factory=dict)
+
+
+class _Line:
+    """A line and what it is: chrome (why), surely chrome (`strong`: chrome or a call to
+    action)."""
+
+    __slots__ = ("chrome", "strong", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.chrome = ch.chrome_reason(text)
+        self.strong = self.chrome is not None or ch.is_cta(text)
+
+
+def _prefix_states(lines: Sequence[_Line], limit: int) -> list[tuple[bool, bool]]:
+    """For each position i <= limit: whether every line before i could be chrome, and whether
+    one of them surely is. A promo's blurb (the paragraph under a call to action or a bullet)
+    could be chrome too."""
+    states = [(True, False)]
+    ok, strong, after_cta = True, False, False
+    for line in lines[:limit]:
+        text = line.text
+        if not ok:
+            pass
+        elif line.strong or ch.is_bulleted(text):
+            strong = strong or line.strong
+            after_cta = True
+        elif (
+            ch.is_dateline(text)
+            or ch.is_byline(text)
+            or ch.is_short(text)
+            or (after_cta and len(text) <= 2 * MAX_TEASER_CHARS)
+        ):
+            after_cta = False
+        else:
+            ok = False
+        states.append((ok, strong))
+    return states
+
+
+def _story_start(lines: Sequence[_Line], headline: int) -> tuple[int, bool] | None:
+    """The first story line after a headline, when only datelines, bylines, chrome and short
+    labels stand between them; and whether a dateline, byline or chrome line is among them
+    (then the short labels are an author's name and such, and go too)."""
+    meta = False
+    for k in range(headline + 1, min(len(lines), headline + 2 + MAX_HEADLINE_GAP)):
+        line = lines[k]
+        text = line.text
+        if line.chrome is not None or ch.is_dateline(text) or ch.is_byline(text):
+            meta = True
+            continue
+        if len(text.split()) <= MAX_LABEL_WORDS and not ch.ends_sentence(text):
+            continue
+        return (k, meta) if ch.is_prose(text) else None
+    return None
+
+
+@dataclass
+class _Found:
+    headline: int
+    start: int
+    meta: bool
+
+
+def _find_headline(lines: Sequence[_Line], title: str, detect: bool) -> _Found | None:
+    """The headline and where the story starts, or None when there is no recognisable
+    headline."""
+    wanted = " ".join(title.split()).casefold()
+    limit = min(len(lines), MAX_HEADLINE_LINE)
+    states = _prefix_states(lines, limit)
+    if wanted:
+        for i in range(limit):
+            if " ".join(lines[i].text.split()).casefold() == wanted and states[i][0]:
+                story = _story_start(lines, i)
+                return _Found(i, story[0], story[1]) if story else _Found(i, i + 1, False)
+    if not detect:
+        return None
+    for i in range(limit):
+        ok, strong = states[i]
+        if not ok:
+            return None  # story prose before any headline: the story starts at the top
+        text = lines[i].text
+        candidate = (strong or i == 0) and not lines[i].strong
+        if candidate and ch.is_headline_like(text, lines[i].chrome):
+            story = _story_start(lines, i)
+            if story is not None:
+                return _Found(i, story[0], story[1])
+    return None
+
+
+def _tail_ok(line: _Line) -> bool:
+    text = line.text
+    if line.chrome is not None or ch.is_dateline(text) or ch.is_byline(text):
+        return True
+    return ch.is_short(text, 15) or len(text) <= MAX_TEASER_CHARS or text.endswith("…")
+
+
+def _is_tail_marker(line: _Line) -> bool:
+    if line.chrome in _TAIL_REASONS:
+        return True
+    first = line.text.split(maxsplit=1)[0].lower().rstrip(":")
+    return first in _DATELINE_PREFIXES and ch.is_dateline(line.text)
+
+
+def _find_tail(lines: Sequence[_Line], start: int) -> int | None:
+    """Position of the first line of the page's tail, or None."""
+    ok_from = [True] * (len(lines) + 1)
+    for k in range(len(lines) - 1, -1, -1):
+        ok_from[k] = ok_from[k + 1] and _tail_ok(lines[k])
+    for k in range(start + 1, len(lines)):
+        if ok_from[k] and _is_tail_marker(lines[k]):
+            return _extend_tail_back(lines, k, start)
+    return None
+
+
+def _extend_tail_back(lines: Sequence[_Line], tail: int, start: int) -> int:
+    """Counters (clap and comment counts) just above the tail, and the topic labels above
+    them, belong to it."""
+    k = tail
+    while k - 1 > start and lines[k - 1].chrome == "counter":
+        k -= 1
+    if k == tail:
+        return tail
+    while k - 1 > start and ch.is_short(lines[k - 1].text, MAX_LABEL_WORDS + 1):
+        k -= 1
+    return k
+
+
+def _story_chrome(lines: Sequence[_Line], start: int, end: int, drop: dict[int, str]) -> None:
+    """Whole-line chrome and promo units inside the story: there only promos for a
+    subscription, newsletter, membership or donation go (an article may well invite readers
+    to register for its event)."""
+    k = start
+    while k < end:
+        line = lines[k]
+        if line.chrome in _STORY_REASONS:
+            drop[k] = str(line.chrome)
+        elif ch.is_cta(line.text):
+            if ch.is_promo_line(line.text):
+                drop[k] = "promo"
+            elif k + 1 < end and ch.is_promo_blurb(lines[k + 1].text, subscription=True):
+                drop[k] = drop[k + 1] = "promo"
+                k += 1
+        k += 1
+
+
+def find_article(texts: Sequence[str], title: str = "", detect: bool = True) -> PageParts:
+    """Where the headline and the story are in a page's non-blank lines (stripped), and which
+    lines to drop; `title` is the explicit title, if any; `detect=False` when the headline is
+    known already (HTML) and only a repeat of `title` is looked for."""
+    lines = [_Line(t) for t in texts]
+    parts = PageParts()
+    found = _find_headline(lines, title, detect)
+    start = 0
+    if found is not None:
+        parts.headline, start = found.headline, found.start
+        for k in range(found.headline):
+            parts.drop[k] = lines[k].chrome or "before the headline"
+        for k in range(found.headline + 1, found.start):
+            text = lines[k].text
+            if found.meta or lines[k].chrome or ch.is_dateline(text) or ch.is_byline(text):
+                parts.drop[k] = lines[k].chrome or "dateline or byline"
+    tail = _find_tail(lines, start)
+    end = len(lines) if tail is None else tail
+    for k in range(end, len(lines)):
+        parts.drop[k] = lines[k].chrome or "after the story"
+    _story_chrome(lines, start, end, parts.drop)
+    return parts

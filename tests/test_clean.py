@@ -75,6 +75,36 @@ def test_copied_page_with_promo_units_above_the_headline() -> None:
     assert {"before the headline", "share line", "after the story"} <= reasons
 
 
+def test_promo_units_yield_no_entity_and_offsets_point_into_the_text() -> None:
+    from tagger.entities.extract import EntityExtractor
+    from tagger.entities.pipeline import resolve_model
+
+    page = "\n".join(
+        [
+            "Tech Economy Digest",
+            "• Subscribe to the Tech Economy Digest",
+            "Brightwater Alliance members in Denver get every issue first, free in your inbox.",
+            "",
+            "• Become a member today",
+            "Members of the Harbor Institute for Policy fund our reporting.",
+            "",
+            HEADLINES[0],
+            "March 3, 2025",
+            "",
+            "The Ohio Department of Development said 140 manufacturers in Columbus applied.",
+        ]
+    )
+    draft = clean_draft(page)
+    assert draft.title == HEADLINES[0]
+    [entities] = EntityExtractor(resolve_model()).extract_batch([draft.full_text])
+    names = {n for e in entities for n in (e.text, *e.aliases)}
+    assert not any(w in n for n in names for w in ("Brightwater", "Denver", "Harbor", "Digest"))
+    assert any("Ohio Department of Development" in n for n in names)
+    for entity in entities:
+        for start, end in entity.mentions:
+            assert draft.full_text[start:end] in {entity.text, *entity.aliases}
+
+
 def test_no_headline_means_nothing_is_cut_from_the_top() -> None:
     text = "\n".join([STORY[0], "Background", STORY[1]])
     assert clean_draft(text).text == text
@@ -170,7 +200,8 @@ def test_page_set_cleaning_is_idempotent_and_keeps_clean_drafts() -> None:
 def test_learned_boilerplate_keys_and_stripping() -> None:
     signature = "Acme News is published by the Acme Institute, 100 Main St., since 1999."
     texts = [
-        f"Story {'abcdefghi'[i]} about grants.\n{signature.replace('1999', str(i))}" for i in range(9)
+        f"Story {'abcdefghi'[i]} about grants.\n{signature.replace('1999', str(i))}"
+        for i in range(9)
     ]
     learned = learn_boilerplate(texts)
     assert paragraph_key(signature) in learned.keys

@@ -74,7 +74,7 @@ _WHOLE_LINE: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "copyright",
-        re.compile(r"(?i)^(?:©|\(c\)|copyright\b).{0,160}$"),
+        re.compile(r"(?i)^(?:©|copyright\b|\(c\)\s*\d{4}).{0,160}$"),
     ),
     ("counter", re.compile(r"^(?:[\d.,]+[kKmM]?|[·•|–—\-*]+|\d+\s*°\s*[FC]?)$")),
     (
@@ -106,13 +106,69 @@ _PROMO_CUE = re.compile(
     r"delivered|sign up|early-bird|free with|every (?:week|weekday|friday|morning|month))\b"
 )
 MAX_CTA_CHARS = 120
+# First words of the calls to action above (a cheap test before the pattern).
+_CTA_FIRST_WORDS = frozenset(
+    {
+        "subscribe",
+        "sign",
+        "join",
+        "become",
+        "donate",
+        "support",
+        "register",
+        "download",
+        "listen",
+        "watch",
+        "get",
+        "free",
+        "webinar",
+        "follow",
+        "we're",
+        "were",
+        "save",
+        "don't",
+        "dont",
+    }
+)
+# Last words of a line that a sentence goes on after (so the line is wrapped, not a title).
+_GOES_ON_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "with",
+        "by",
+        "at",
+        "from",
+        "as",
+        "that",
+        "than",
+        "vs",
+        "its",
+        "their",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "has",
+        "have",
+        "said",
+    ]
+)
 _SUBSCRIPTION_CUE = re.compile(
     r"(?i)\b(?:subscribe|sign up|newsletters?|inbox|members?(?:hip)?|donat\w+|support us)\b"
 )
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s")
 _SENTENCE_END = (".", "!", "?", '."', ".”", ".'", ".’", "?”", "!”", ")", '."', "…", ":")
-_MENU_SPLIT = re.compile(r"\s*(?:\||•|·|\s[>›»]\s|\s{2,}|\t)\s*")
-_EXPLICIT_SEPARATOR = re.compile(r"\||•|·|\s[>›»]\s")
+_MENU_SPLIT = re.compile(r"\s*(?:\||•|·|\s[>›»]\s)\s*")
 
 
 # All of them as one pattern (one match per line instead of one per reason).
@@ -121,7 +177,7 @@ _ANY_WHOLE_LINE = re.compile(
     re.I,
 )
 _RESERVED = re.compile(r"(?i)\ball rights reserved\.?$")
-_MENU_SEPARATORS = ("|", "•", "·", ">", "›", "»", "  ", "\t")
+_MENU_SEPARATORS = ("|", "•", "·", ">", "›", "»")
 MAX_CHROME_CHARS = 240
 
 
@@ -140,13 +196,11 @@ def chrome_reason(line: str) -> str | None:
 
 
 def is_menu_row(line: str) -> bool:
-    """Several short items between separators: "News | Events | Jobs", "Home > News", or
-    "About  Contact  Blog" (only spaces between: then no digits, so table rows are not menus)."""
+    """Several short items between separators: "News | Events | Jobs", "Home > News". (Items
+    between spaces only are not enough: table rows look the same.)"""
     items = [i for i in _MENU_SPLIT.split(line) if i]
     breadcrumb = len(items) == 2 and bool(re.search(r"\s[>›»]\s", line))
     if (len(items) < 3 or len(items) > 20) and not breadcrumb:
-        return False
-    if not _EXPLICIT_SEPARATOR.search(line) and any(c.isdigit() for c in line):
         return False
     return all(len(i.split()) <= 4 and not i.endswith((".", ",", ";")) for i in items)
 
@@ -169,6 +223,9 @@ def is_bulleted(line: str) -> bool:
 def is_cta(line: str) -> bool:
     """A short call to action: "• Subscribe to The Ledger", "Get the Morning Brief"."""
     if len(line) > MAX_CTA_CHARS:
+        return False
+    first = line.split(None, 1)[0].lower()
+    if first not in _CTA_FIRST_WORDS and first[0].isalpha():
         return False
     text = _BULLET.sub("", line, count=1)
     return len(text.split()) <= 12 and not ends_sentence(text) and bool(_CTA.match(text))
@@ -203,6 +260,8 @@ def is_headline_like(line: str, chrome: str | None = "?") -> bool:
         return False
     if line.endswith((".", ",", ";", ":", "…")) and not line.endswith(("U.S.", "D.C.")):
         return False
+    if goes_on(line):
+        return False
     if chrome == "?":
         chrome = chrome_reason(line)
     return chrome is None and not is_bulleted(line)
@@ -214,6 +273,15 @@ def is_prose(line: str) -> bool:
     return words >= 20 or (words >= 6 and ends_sentence(line))
 
 
+def goes_on(line: str) -> bool:
+    """Ends the way a wrapped line does, in the middle of a sentence ("... projections for the",
+    "... guilders vs", "...,")."""
+    if line.endswith((",", ";", "-", "(")):
+        return True
+    last = line.rsplit(None, 1)[-1].lower() if line.strip() else ""
+    return last in _GOES_ON_WORDS
+
+
 def is_short(line: str, max_words: int = 12) -> bool:
     """A short line that is not a sentence (a menu item, a site name, a title in a list)."""
-    return len(line.split()) <= max_words and not ends_sentence(line)
+    return len(line.split()) <= max_words and not ends_sentence(line) and not goes_on(line)

@@ -18,11 +18,13 @@ Entity offsets refer to `Draft.full_text`, which suggestions return.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from tagger.errors import InputError
 from tagger.text import chrome
 from tagger.text.boilerplate import paragraph_key
 from tagger.text.copied import find_article
@@ -47,6 +49,7 @@ _CONTROL = re.compile(
 )
 # Cheap first test for Markdown: one of these must occur before the full pattern is tried.
 _MARKDOWN_HINTS = ("#", "](", "{{", "![", "**", "```")
+_FRONT_MATTER_FENCE = re.compile(r"\A\ufeff?(?:---|\+\+\+)[ \t]*\r?\n")
 _MD_TITLE = re.compile(r"\A\s*#\s+(.+?)\s*#*\s*(?:\n|\Z)")
 
 
@@ -148,27 +151,49 @@ class _Units:
         return cls(texts, [[(t, 0)] for t in texts], [True] * len(texts))
 
 
-# Hard-wrapped text (e-mail, wire copy): no line longer than this, and paragraphs of several
-# lines. Its paragraphs are read whole: a wrapped line is not a short line of chrome.
-MAX_WRAPPED_LINE = 100
+# Hard-wrapped text (e-mail, wire copy) is read by paragraph: a wrapped line is not a short line
+# of chrome. It has no line longer than MAX_WRAPPED_LINE, and most line breaks inside its
+# paragraphs come after a line of MIN_WRAPPED_LINE or more that goes on in the next line (no
+# sentence end, or a next line in lower case).
+MAX_WRAPPED_LINE = 120
+MIN_WRAPPED_LINE = 45
+MIN_WRAP_SHARE = 0.6
+MIN_WRAPS = 2
+MAX_WRAP_SAMPLE = 40  # line breaks looked at
+
+
+def _hard_wrapped(blocks: Sequence[Sequence[tuple[str, int]]]) -> bool:
+    breaks = wraps = 0
+    for block in blocks:
+        if breaks > MAX_WRAP_SAMPLE:
+            break
+        for (line, _), (following, _) in itertools.pairwise(block):
+            if len(line) > MAX_WRAPPED_LINE:
+                return False
+            breaks += 1
+            goes_on = not chrome.ends_sentence(line) or following[:1].islower()
+            wraps += len(line) >= MIN_WRAPPED_LINE and goes_on
+    return wraps >= MIN_WRAPS and wraps >= MIN_WRAP_SHARE * breaks
 
 
 def _split_units(source: str) -> _Units:
+    """Units of a text (offsets refer to it; normalization seldom shifts them: it only drops
+    control characters and composes accents)."""
+    if not (source.isascii() and source.isprintable()):
+        source = "\n".join(normalize_line(line) for line in source.split("\n"))
     blocks: list[list[tuple[str, int]]] = [[]]
     cursor = 0
     for raw in source.split("\n"):
         start = cursor
         cursor += len(raw) + 1
-        text = normalize_line(raw.strip()).strip()
+        text = raw.strip()
         if not text:
             if blocks[-1]:
                 blocks.append([])
             continue
-        blocks[-1].append((text, start + len(raw) - len(raw.lstrip())))
+        blocks[-1].append((text, start + raw.index(text[0])))
     blocks = [b for b in blocks if b]
-    wrapped = any(len(b) >= 3 for b in blocks) and all(
-        len(t) <= MAX_WRAPPED_LINE for b in blocks for t, _ in b
-    )
+    wrapped = _hard_wrapped(blocks)
     out = _Units([], [], [])
     for block in blocks:
         for i, group in enumerate([block] if wrapped else [[line] for line in block]):
@@ -249,9 +274,12 @@ def _clean(raw: str, title: str, learned: Collection[str]) -> _Result:
         gone = tuple(Removed(t, r) for t, r in page.removed) + draft.removed
         return _Result(Draft(draft.title, draft.text, gone, kind), ())
     if kind == "markdown":
-        from tagger.text.markdown import markdown_to_text, split_front_matter
+        from tagger.text.markdown import MarkdownPost, markdown_to_text, split_front_matter
 
-        post = split_front_matter(raw)
+        try:
+            post = split_front_matter(raw)
+        except InputError:  # a broken header: the text is still worth reading
+            post = MarkdownPost({}, _FRONT_MATTER_FENCE.sub("", raw, count=1), 1)
         body = post.body
         match = _MD_TITLE.match(body)
         md_title = str(post.meta.get("title") or "")

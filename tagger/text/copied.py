@@ -111,6 +111,7 @@ class _Found:
     headline: int
     start: int
     meta: bool
+    by_title: bool = False
 
 
 def _find_headline(lines: Sequence[_Line], title: str, detect: bool) -> _Found | None:
@@ -123,7 +124,8 @@ def _find_headline(lines: Sequence[_Line], title: str, detect: bool) -> _Found |
         for i in range(limit):
             if " ".join(lines[i].text.split()).casefold() == wanted and states[i][0]:
                 story = _story_start(lines, i)
-                return _Found(i, story[0], story[1]) if story else _Found(i, i + 1, False)
+                start, meta = story if story else (i + 1, False)
+                return _Found(i, start, meta, by_title=True)
     if not detect:
         return None
     for i in range(limit):
@@ -207,10 +209,14 @@ def find_article(texts: Sequence[str], title: str = "", detect: bool = True) -> 
         parts.headline, start = found.headline, found.start
         for k in range(found.headline):
             parts.drop[k] = lines[k].chrome or "before the headline"
+        # A headline other than the explicit title stays in the text, and so do the lines
+        # under it, unless they are surely chrome.
+        adopted = found.by_title or not title
         for k in range(found.headline + 1, found.start):
-            text = lines[k].text
-            if found.meta or lines[k].chrome or ch.is_dateline(text) or ch.is_byline(text):
-                parts.drop[k] = lines[k].chrome or "dateline or byline"
+            line = lines[k]
+            meta = found.meta or ch.is_dateline(line.text) or ch.is_byline(line.text)
+            if line.chrome not in (None, "counter") or (adopted and meta):
+                parts.drop[k] = line.chrome or "dateline or byline"
     tail = _find_tail(lines, start)
     end = len(lines) if tail is None else tail
     for k in range(end, len(lines)):

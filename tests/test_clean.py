@@ -127,6 +127,20 @@ def test_wordpress_article_header_keeps_its_headline() -> None:
     assert draft.text == "\n\n".join(STORY)
 
 
+def test_headline_from_title_tag_and_never_from_a_logo() -> None:
+    page = (
+        "<html><head><title>Ohio grants grow fast | Daily Site</title></head><body>"
+        "<header><h1>Daily Site</h1><nav>Home</nav></header>"
+        f"<div class='content'><p>{STORY[0]}</p></div></body></html>"
+    )
+    assert clean_draft(page).title == "Ohio grants grow fast"
+    fragment = f"<div><h1 class='logo'>Site</h1><h1>Ohio budget grows</h1><p>{STORY[1]}</p></div>"
+    assert (clean_draft(fragment).title, clean_draft(fragment).text) == (
+        "Ohio budget grows",
+        STORY[1],
+    )
+
+
 def test_unclosed_button_loses_nothing_after_it() -> None:
     html = (
         "<div><h1>Ohio budget grows</h1><button class='share'>Share this article"

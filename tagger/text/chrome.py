@@ -59,7 +59,7 @@ _WHOLE_LINE: list[tuple[str, re.Pattern[str]]] = [
         "teaser link",
         re.compile(
             r"(?i)^(?:related|read more|read next|read also|also read|see also|more|recommended|"
-            r"don'?t miss|watch|listen|read|breaking)\s*:\s*[^\s.][^.!?]{0,160}[^\s.:]$"
+            r"don'?t miss|watch|listen|read|breaking)\s*:\s*[^\s.][^.!?]{0,100}[^\s.:]$"
         ),
     ),
     (

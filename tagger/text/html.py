@@ -52,7 +52,7 @@ _CHROME_NAME = re.compile(
     r"cat-links|tags-links|author-bio|most-read|most-popular|trending|recommended|more-from|"
     r"skip-?link|skipnav|sr-only|screen-reader-text|visually-hidden|caption|credit|pagination|"
     r"post-navigation|toolbar|outbrain|taboola|feedback|kicker|breaking|top-bar|"
-    r"site-header|site-footer|site-branding)(?:$|[\s_-])"
+    r"site-header|site-footer|site-branding|site-title|site-name|logo|brand)(?:$|[\s_-])"
 )
 _BLOCK_TAGS = frozenset(
     [
@@ -136,22 +136,33 @@ def _ancestor_ids(node: Any) -> set[int]:
     return ids
 
 
+def _place(node: Any) -> str:
+    """Where an element sits: "article" (inside an article or main), "chrome" (inside the
+    site's header, nav, footer or an aside), or "page"."""
+    parent = node.parent
+    place = "page"
+    while parent is not None:
+        if parent.tag in ("article", "main") or parent.attributes.get("role") == "main":
+            return "article"
+        if parent.tag in ("header", "nav", "footer", "aside"):
+            place = "chrome"
+        parent = parent.parent
+    return place
+
+
 def _choose_headline(tree: Any, title: str) -> Any:
-    """The headline element: an h1 in an article, else the h1 closest to <title>."""
-    h1s = [h for h in tree.css("h1") if _text(h)]
-    if not h1s:
-        return None
-    for h in h1s:
-        parent = h.parent
-        while parent is not None:
-            if parent.tag in ("article", "main") or parent.attributes.get("role") == "main":
-                return h
-            parent = parent.parent
-    if title:
-        for h in h1s:
-            if _text(h) and _text(h).lower() in title.lower():
-                return h
-    return h1s[0]
+    """The headline element: an h1 in an article, else an h1 outside the site's header and
+    navigation, preferably the one <title> names (a logo in an h1 is not a headline)."""
+    h1s = [(h, _place(h)) for h in tree.css("h1") if _text(h) and _chrome_reason(h) is None]
+    for h, place in h1s:
+        if place == "article":
+            return h
+    page = [h for h, place in h1s if place == "page"]
+    named = _title_tag_headline(title).lower()
+    for h in page:
+        if named and _text(h).lower() in named:
+            return h
+    return page[0] if page else None
 
 
 def _remove_chrome(tree: Any, keep: set[int], out: HtmlArticle) -> None:

@@ -1,7 +1,8 @@
 """The publisher's own boilerplate, learned from its archive: the paragraphs (promos, signatures,
 disclaimers) that recur across many articles.
 
-A paragraph's key is a hash of its normalised text (lower case, numbers as 0, punctuation and
+Paragraphs are the units cleaning reads: lines, or whole paragraphs of hard-wrapped text. A
+paragraph's key is a hash of its normalised text (lower case, numbers as 0, punctuation and
 spacing ignored), so "© 2018 Acme" and "© 2019 Acme." share a key: near-duplicates that differ in
 a date, a number or punctuation count as one. Training records the keys found in at least
 `min_share` of the articles (and at least `min_articles` of them); suggestions strip paragraphs
@@ -11,6 +12,7 @@ with those keys from drafts (`clean_draft(..., learned=keys)`).
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -21,6 +23,7 @@ _DIGITS = re.compile(r"\d+")
 # Too short to be told from ordinary text ("Background", "Conclusion" headings recur too).
 MIN_PARAGRAPH_CHARS = 25
 MIN_PARAGRAPH_WORDS = 4
+MAX_NUMBER_SHARE = 0.2
 
 
 def paragraph_key(text: str) -> str:
@@ -30,9 +33,18 @@ def paragraph_key(text: str) -> str:
 
 
 def _paragraphs(text: str) -> Iterable[str]:
-    for line in text.split("\n"):
-        line = line.strip()
-        if len(line) >= MIN_PARAGRAPH_CHARS and len(line.split()) >= MIN_PARAGRAPH_WORDS:
+    """Lines long enough to tell apart, and mostly words: templated data lines ("Shr 12 cts vs
+    10 cts") repeat across articles but are their content, not boilerplate."""
+    from tagger.text.clean import text_units
+
+    for line in text_units(text):
+        if len(line) < MIN_PARAGRAPH_CHARS:
+            continue
+        tokens = line.split()
+        numbers = sum(any(c.isdigit() for c in t) for t in tokens)
+        if len(tokens) - numbers >= MIN_PARAGRAPH_WORDS and numbers <= MAX_NUMBER_SHARE * len(
+            tokens
+        ):
             yield line
 
 
@@ -52,42 +64,60 @@ class LearnedBoilerplate:
         }
 
 
-def repeated_paragraphs(texts: Iterable[str]) -> tuple[Counter[str], dict[str, str], int]:
-    """How many articles hold each paragraph key, an example text per key, and the number of
-    articles."""
-    counts: Counter[str] = Counter()
-    example: dict[str, str] = {}
-    n = 0
-    for text in texts:
-        n += 1
+class ParagraphCounts:
+    """How many articles hold each paragraph (by key), with an example text per key; fed one
+    article at a time."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.examples: dict[str, str] = {}
+        self.articles = 0
+
+    def add(self, text: str) -> None:
+        """Count the paragraphs of one article (each once)."""
+        self.articles += 1
         keys: dict[str, str] = {}
         for paragraph in _paragraphs(text):
             keys.setdefault(paragraph_key(paragraph), paragraph)
-        counts.update(keys.keys())
+        self.counts.update(keys.keys())
         for key, paragraph in keys.items():
-            example.setdefault(key, paragraph)
-    return counts, example, n
+            self.examples.setdefault(key, paragraph)
+
+    def most_repeated(self, limit: int = 10, min_articles: int = 2) -> list[dict[str, object]]:
+        """The paragraphs found in the most articles (at least `min_articles`)."""
+        return [
+            {"text": self.examples[k][:300], "articles": n}
+            for k, n in self.counts.most_common(limit)
+            if n >= min_articles
+        ]
+
+
+def repeated_paragraphs(texts: Iterable[str]) -> ParagraphCounts:
+    """Paragraph counts over the texts."""
+    counts = ParagraphCounts()
+    for text in texts:
+        counts.add(text)
+    return counts
 
 
 def learn_boilerplate(
-    texts: Iterable[str], min_share: float = 0.02, min_articles: int = 3
+    texts: Iterable[str], min_share: float = 0.005, min_articles: int = 5
 ) -> LearnedBoilerplate:
     """The paragraphs found in at least `min_share` of the texts and `min_articles` of them."""
-    counts, example, n = repeated_paragraphs(texts)
-    needed = max(min_articles, int(min_share * n + 0.999))
-    frequent = [(k, c) for k, c in counts.most_common() if c >= needed]
+    counts = repeated_paragraphs(texts)
+    needed = max(min_articles, math.ceil(min_share * counts.articles))
+    frequent = [(k, c) for k, c in counts.counts.most_common() if c >= needed]
     return LearnedBoilerplate(
         keys=tuple(sorted(k for k, _ in frequent)),
-        examples=tuple((example[k], c) for k, c in frequent),
+        examples=tuple((counts.examples[k], c) for k, c in frequent),
     )
 
 
 def strip_boilerplate(text: str, learned: Collection[str]) -> str:
-    """The text without the lines whose key was learned as boilerplate."""
+    """The text without the paragraphs (lines, or paragraphs of hard-wrapped text) whose key
+    was learned as boilerplate."""
     if not learned:
         return text
-    lines = text.split("\n")
-    kept = [
-        line for line in lines if not line.strip() or paragraph_key(line.strip()) not in learned
-    ]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+    from tagger.text.clean import drop_units
+
+    return drop_units(text, learned)

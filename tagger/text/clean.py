@@ -307,6 +307,21 @@ def clean_document(raw: str, learned: Collection[str] = ()) -> Cleaned:
     return Cleaned(result.draft.full_text, result.pieces)
 
 
+def text_units(text: str) -> list[str]:
+    """The units cleaning reads a text in: its lines, or its paragraphs when it is
+    hard-wrapped (what learned boilerplate is counted and matched on)."""
+    return _split_units(text).texts
+
+
+def drop_units(text: str, keys: Collection[str]) -> str:
+    """The text without the units whose paragraph key is in `keys`, its layout kept."""
+    units = _split_units(text)
+    keep = [k for k, unit in enumerate(units.texts) if paragraph_key(unit) not in keys]
+    if len(keep) == len(units.texts):
+        return text
+    return _assemble(units, keep, 0)[0]
+
+
 def html_to_text(html: str) -> str:
     """The text of an HTML page or fragment: headline and article blocks, chrome removed."""
     from tagger.text.html import extract_article

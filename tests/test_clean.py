@@ -251,6 +251,18 @@ def test_trained_model_strips_the_archive_signature(tmp_path: Path) -> None:
     )
 
 
+def test_corpus_stats_lists_repeated_paragraphs(tmp_path: Path) -> None:
+    signature = "Interested in more stories like this? Sign up for our weekly newsletter!"
+    rows = [
+        {"id": str(i), "title": f"T{i}", "text": f"Story {'abcdef'[i]} here.\n{signature}"}
+        for i in range(6)
+    ]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({**r, "tags": ["x"]}) + "\n" for r in rows))
+    result = runner.invoke(app, ["corpus", "stats", "--json", str(corpus)])
+    assert json.loads(result.stdout)["repeated_paragraphs"] == [{"text": signature, "articles": 6}]
+
+
 def test_clean_command_on_text_html_markdown_and_bad_input(tmp_path: Path) -> None:
     text = tmp_path / "a.txt"
     text.write_text("Skip to content\n\n" + HEADLINES[1] + "\n\n" + STORY[0] + "\n")

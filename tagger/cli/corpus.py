@@ -88,3 +88,5 @@ def stats_command(
         )
     for problem in stats["invalid_examples"]:
         out.print(f"invalid: {problem}")
+    for row in stats["repeated_paragraphs"]:
+        out.print(f"repeated in {row['articles']} articles: {row['text'][:120]}", markup=False)

@@ -11,6 +11,7 @@ from typing import Any
 from tagger.corpus.common import Record
 from tagger.corpus.tags import TagSpellings, tag_key
 from tagger.errors import InvalidRecord
+from tagger.text.boilerplate import ParagraphCounts
 
 
 def corpus_stats(records: Iterable[Record], min_tag_docs: int = 2) -> dict[str, Any]:
@@ -24,6 +25,7 @@ def corpus_stats(records: Iterable[Record], min_tag_docs: int = 2) -> dict[str, 
     per_doc: Counter[int] = Counter()
     ids: Counter[str] = Counter()
     texts: Counter[str] = Counter()
+    paragraphs = ParagraphCounts()  # repeated ones are a publisher's boilerplate
     docs = invalid = untagged = words = 0
     problems: list[str] = []
     for record in records:
@@ -41,6 +43,7 @@ def corpus_stats(records: Iterable[Record], min_tag_docs: int = 2) -> dict[str, 
         ids[record.id] += 1
         texts[hashlib.sha1(record.full_text.strip().encode("utf-8")).hexdigest()] += 1
         words += len(record.full_text.split())
+        paragraphs.add(record.text)
     names = TagSpellings.fit(spellings)
     frequencies = {names.display[k]: n for k, n in tags.most_common()}
     return {
@@ -57,4 +60,5 @@ def corpus_stats(records: Iterable[Record], min_tag_docs: int = 2) -> dict[str, 
         "tag_frequencies": frequencies,
         "merged_tag_variants": names.merged(),
         "rare_tags": sorted(t for t, n in frequencies.items() if n < min_tag_docs),
+        "repeated_paragraphs": paragraphs.most_repeated(),
     }

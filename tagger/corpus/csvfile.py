@@ -22,6 +22,10 @@ def read_csv(path: Path, tags_field: str = "tags") -> Iterator[Record]:
     except InvalidRecord as bad:
         raise CorpusError(bad.message) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        reader.fieldnames  # noqa: B018  (reads the header: a 1 MB first line fails here)
+    except csv.Error as exc:
+        raise CorpusError(f"{source}:1: malformed CSV header ({exc})") from None
     if reader.fieldnames is None or "text" not in reader.fieldnames:
         raise CorpusError(f"{source}:1: CSV header must name a 'text' column (id,title,text,tags)")
     if tags_field != "tags" and tags_field not in reader.fieldnames:

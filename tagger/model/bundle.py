@@ -103,10 +103,12 @@ def save_bundle(model: TagModel, out: Path, info: dict[str, Any], force: bool = 
 
     mode = check_out(out, force)
     out = Path(os.path.abspath(out))  # "a/.." made plain; `out` itself is no link (checked)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(
-        tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out if mode == "into" else out.parent)
-    )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        where = out if mode == "into" else out.parent
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=where))
+    except OSError as exc:
+        raise BundleError(f"{out}: cannot write the bundle ({exc.strerror or exc})") from None
     try:
         joblib.dump(model, tmp / ARTIFACT, compress=3)
         manifest = _manifest(model, out.name, tmp / ARTIFACT, info)
@@ -122,6 +124,11 @@ def save_bundle(model: TagModel, out: Path, info: dict[str, Any], force: bool = 
             tmp.rmdir()
         else:
             _swap_into_place(tmp, out)
+    except OSError as exc:  # a full disk, a read-only folder...
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BundleError(
+            f"{out}: cannot write the bundle ({exc.strerror or exc}); what was there is unchanged"
+        ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

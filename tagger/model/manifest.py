@@ -262,7 +262,7 @@ def list_bundles(root: Path) -> list[dict[str, Any]]:
         if not child.is_dir() or child.name.startswith("."):
             continue
         try:
-            rows.append({"path": str(child), **read_manifest(child)})
+            rows.append({"path": str(child), "name": child.name, **read_manifest(child)})
         except BundleError as exc:
             rows.append({"path": str(child), "name": child.name, "error": exc.message})
     return rows

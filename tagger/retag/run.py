@@ -138,7 +138,10 @@ def run_retag(
     if checkpoint.complete:
         return _read_summary(files["summary"])
     source = _open_source(config, checkpoint)
-    config.out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        config.out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RetagError(f"{config.out.parent}: cannot create ({exc.strerror})") from None
     out = AppendLog(config.out, checkpoint.output_bytes, checkpoint.output_tail)
     try:
         errors = AppendLog(files["errors"], checkpoint.errors_bytes, checkpoint.errors_tail)

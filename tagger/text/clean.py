@@ -47,6 +47,7 @@ _CONTROL = re.compile(
     "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f]"
 )
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 # Cheap first test for Markdown: one of these must occur before the full pattern is tried.
 _MARKDOWN_HINTS = ("#", "](", "{{", "![", "**", "```")
 _FRONT_MATTER_FENCE = re.compile(r"\A\ufeff?(?:---|\+\+\+)[ \t]*\r?\n")
@@ -98,15 +99,17 @@ def detect_kind(raw: str) -> str:
     """html, markdown or text. One paired or void HTML tag makes HTML (inline-only fragments
     such as `<strong>Ohio</strong> ... &amp;` included), unless the text reads as Markdown."""
     head = raw[:HTML_SNIFF_CHARS]
-    if _HTML_DOC.search(head):
+    markup = "<" in head
+    if markup and _HTML_DOC.search(head):
         return "html"
-    from tagger.text.markdown import looks_like_front_matter
+    if head.startswith(("---", "+++", "\ufeff")):
+        from tagger.text.markdown import looks_like_front_matter
 
-    if looks_like_front_matter(raw) or (
-        any(h in head for h in _MARKDOWN_HINTS) and _MARKDOWN.search(head)
-    ):
+        if looks_like_front_matter(raw):
+            return "markdown"
+    if any(h in head for h in _MARKDOWN_HINTS) and _MARKDOWN.search(head):
         return "markdown"
-    if "<" not in head:
+    if not markup:
         return "text"
     for match in _HTML_TAG.finditer(head):
         tag = match.group(1).lower()
@@ -137,18 +140,48 @@ def clean_title(title: str) -> str:
 @dataclass
 class _Units:
     """The units a page is read in: lines, or for hard-wrapped text whole paragraphs. `texts`
-    is each unit's text (its lines joined by spaces), `lines` its lines (stripped, normalized)
-    with where each starts in the source, `blank_before` whether a blank line precedes it."""
+    is each unit's text (its lines joined by spaces), `lines` its lines (stripped), `first` the
+    source line number of its first line, `blank_before` whether a blank line precedes it;
+    `source_lines` the source's lines (for offsets), empty for HTML."""
 
     texts: list[str]
-    lines: list[list[tuple[str, int]]]
+    lines: list[list[str]]
+    first: list[int]
     blank_before: list[bool]
+    source_lines: list[str]
 
     @classmethod
     def of_blocks(cls, blocks: Sequence[str]) -> _Units:
         """One unit per block (HTML), no source offsets."""
         texts = [t for t in (normalize_line(b).strip() for b in blocks) if t]
-        return cls(texts, [[(t, 0)] for t in texts], [True] * len(texts))
+        return cls(texts, [[t] for t in texts], [0] * len(texts), [True] * len(texts), [])
+
+    def text(self, keep: Sequence[int]) -> str:
+        """The kept units joined: a blank line where the source had one between them."""
+        parts: list[str] = []
+        previous = -1
+        blank = self.blank_before
+        for k in keep:
+            if parts:
+                parts.append("\n\n" if any(blank[previous + 1 : k + 1]) else "\n")
+            parts.append("\n".join(self.lines[k]))
+            previous = k
+        return "".join(parts)
+
+    def pieces(self, keep: Sequence[int], text: str, shift: int) -> list[tuple[int, int]]:
+        """(offset in `text` + shift, offset in the source) of each kept line."""
+        if not self.source_lines:
+            return []
+        starts = list(itertools.accumulate((len(r) + 1 for r in self.source_lines), initial=0))
+        out: list[tuple[int, int]] = []
+        cursor = 0
+        for k in keep:
+            for i, line in enumerate(self.lines[k]):
+                raw = self.source_lines[self.first[k] + i]
+                cursor = text.index(line, cursor)
+                out.append((shift + cursor, starts[self.first[k] + i] + raw.index(line[0])))
+                cursor += len(line)
+        return out
 
 
 # Hard-wrapped text (e-mail, wire copy) is read by paragraph: a wrapped line is not a short line
@@ -159,78 +192,77 @@ MAX_WRAPPED_LINE = 120
 MIN_WRAPPED_LINE = 45
 MIN_WRAP_SHARE = 0.6
 MIN_WRAPS = 2
-MAX_WRAP_SAMPLE = 40  # line breaks looked at
+MAX_WRAP_SAMPLE = 16  # line breaks looked at
 
 
-def _hard_wrapped(blocks: Sequence[Sequence[tuple[str, int]]]) -> bool:
+def _hard_wrapped(blocks: Sequence[tuple[int, list[str]]]) -> bool:
     breaks = wraps = 0
-    for block in blocks:
+    for _, block in blocks:
         if breaks > MAX_WRAP_SAMPLE:
             break
-        for (line, _), (following, _) in itertools.pairwise(block):
+        for line, following in itertools.pairwise(block):
             if len(line) > MAX_WRAPPED_LINE:
                 return False
             breaks += 1
-            goes_on = not chrome.ends_sentence(line) or following[:1].islower()
-            wraps += len(line) >= MIN_WRAPPED_LINE and goes_on
+            if len(line) >= MIN_WRAPPED_LINE and (
+                following[:1].islower() or not chrome.ends_sentence(line)
+            ):
+                wraps += 1
     return wraps >= MIN_WRAPS and wraps >= MIN_WRAP_SHARE * breaks
 
 
 def _split_units(source: str) -> _Units:
     """Units of a text (offsets refer to it; normalization seldom shifts them: it only drops
     control characters and composes accents)."""
-    if not (source.isascii() and source.isprintable()):
+    if not source.isascii() or _ASCII_CONTROL.search(source):
         source = "\n".join(normalize_line(line) for line in source.split("\n"))
-    blocks: list[list[tuple[str, int]]] = [[]]
-    cursor = 0
-    for raw in source.split("\n"):
-        start = cursor
-        cursor += len(raw) + 1
+    source_lines = source.split("\n")
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    first = 0
+    for n, raw in enumerate(source_lines):
         text = raw.strip()
-        if not text:
-            if blocks[-1]:
-                blocks.append([])
-            continue
-        blocks[-1].append((text, start + raw.index(text[0])))
-    blocks = [b for b in blocks if b]
-    wrapped = _hard_wrapped(blocks)
-    out = _Units([], [], [])
-    for block in blocks:
-        for i, group in enumerate([block] if wrapped else [[line] for line in block]):
-            out.texts.append(" ".join(t for t, _ in group))
-            out.lines.append(group)
+        if text:
+            if not current:
+                first = n
+            current.append(text)
+        elif current:
+            blocks.append((first, current))
+            current = []
+    if current:
+        blocks.append((first, current))
+    out = _Units([], [], [], [], source_lines)
+    if _hard_wrapped(blocks):
+        for first, block in blocks:
+            out.texts.append(" ".join(block))
+            out.lines.append(block)
+            out.first.append(first)
+            out.blank_before.append(True)
+        return out
+    for first, block in blocks:
+        for i, line in enumerate(block):
+            out.texts.append(line)
+            out.lines.append([line])
+            out.first.append(first + i)
             out.blank_before.append(i == 0)
     return out
-
-
-def _assemble(units: _Units, keep: Sequence[int], shift: int) -> tuple[str, list[tuple[int, int]]]:
-    """Kept units joined (a blank line where the source had one between them), and where each
-    of their lines sits in the result (after `shift` characters of title) and in the source."""
-    parts: list[str] = []
-    pieces: list[tuple[int, int]] = []
-    length = 0
-    previous = -1
-    for k in keep:
-        if parts:
-            blank = any(units.blank_before[j] for j in range(previous + 1, k + 1))
-            sep = "\n\n" if blank else "\n"
-            parts.append(sep)
-            length += len(sep)
-        for i, (text, start) in enumerate(units.lines[k]):
-            if i:
-                parts.append("\n")
-                length += 1
-            pieces.append((shift + length, start))
-            parts.append(text)
-            length += len(text)
-        previous = k
-    return "".join(parts), pieces
 
 
 @dataclass(frozen=True)
 class _Result:
     draft: Draft
-    pieces: tuple[tuple[int, int], ...]
+    units: _Units
+    keep: tuple[int, ...]
+    headline_unit: int | None  # the unit that became the title, if any
+
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        """Where each line of the draft's full text came from in the input (plain text)."""
+        title = self.draft.title
+        out = self.units.pieces(self.keep, self.draft.text, len(title) + 2 if title else 0)
+        if self.headline_unit is not None and self.units.source_lines:
+            head = self.units.pieces([self.headline_unit], title, 0)
+            out = head[:1] + out
+        return tuple(out)
 
 
 def _clean_units(
@@ -246,15 +278,13 @@ def _clean_units(
     headline = units.texts[parts.headline] if parts.headline is not None else ""
     if title and headline and " ".join(headline.split()).casefold() != title.casefold():
         parts.headline = None  # a headline other than the explicit title stays in the text
-    keep = [k for k in range(len(units.texts)) if k not in removed and k != parts.headline]
-    final_title = title or headline
-    text, pieces = _assemble(units, keep, len(final_title) + 2 if final_title else 0)
-    if final_title and not title and parts.headline is not None:
-        pieces.insert(0, (0, units.lines[parts.headline][0][1]))
+    keep = tuple(k for k in range(len(units.texts)) if k not in removed and k != parts.headline)
     gone = [Removed(units.texts[k], removed[k]) for k in sorted(removed)]
     if title and parts.headline is not None:
         gone.insert(0, Removed(headline, "headline (same as the title)"))
-    return _Result(Draft(final_title, text, tuple(gone), kind), tuple(pieces))
+    draft = Draft(title or headline, units.text(keep), tuple(gone), kind)
+    adopted = parts.headline if not title else None
+    return _Result(draft, units, keep, adopted)
 
 
 def _clean(raw: str, title: str, learned: Collection[str]) -> _Result:
@@ -272,7 +302,7 @@ def _clean(raw: str, title: str, learned: Collection[str]) -> _Result:
             text = f"{headline}\n\n{draft.text}" if draft.text else headline
             draft = Draft(draft.title, text, draft.removed, kind)
         gone = tuple(Removed(t, r) for t, r in page.removed) + draft.removed
-        return _Result(Draft(draft.title, draft.text, gone, kind), ())
+        return _Result(Draft(draft.title, draft.text, gone, kind), units, (), None)
     if kind == "markdown":
         from tagger.text.markdown import MarkdownPost, markdown_to_text, split_front_matter
 
@@ -285,10 +315,9 @@ def _clean(raw: str, title: str, learned: Collection[str]) -> _Result:
         md_title = str(post.meta.get("title") or "")
         if match and not md_title:
             md_title, body = match.group(1), body[match.end() :]
-        result = _clean_units(
-            _split_units(markdown_to_text(body)), title or clean_title(md_title), learned, kind
-        )
-        return _Result(result.draft, ())
+        units = _split_units(markdown_to_text(body))
+        units.source_lines = []  # offsets would refer to the converted text, not the input
+        return _clean_units(units, title or clean_title(md_title), learned, kind)
     source = raw.replace("\r\n", "\n").replace("\r", "\n")
     return _clean_units(_split_units(source), title, learned, kind)
 
@@ -304,7 +333,7 @@ def clean_document(raw: str, learned: Collection[str] = ()) -> Cleaned:
     """The cleaned draft as one text (headline, blank line, article) and, for plain-text input,
     where each of its lines came from."""
     result = _clean(raw, "", learned)
-    return Cleaned(result.draft.full_text, result.pieces)
+    return Cleaned(result.draft.full_text, result.pieces())
 
 
 def text_units(text: str) -> list[str]:
@@ -317,9 +346,7 @@ def drop_units(text: str, keys: Collection[str]) -> str:
     """The text without the units whose paragraph key is in `keys`, its layout kept."""
     units = _split_units(text)
     keep = [k for k, unit in enumerate(units.texts) if paragraph_key(unit) not in keys]
-    if len(keep) == len(units.texts):
-        return text
-    return _assemble(units, keep, 0)[0]
+    return text if len(keep) == len(units.texts) else units.text(keep)
 
 
 def html_to_text(html: str) -> str:

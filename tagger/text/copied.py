@@ -55,12 +55,13 @@ class _Line:
     """A line and what it is: chrome (why), surely chrome (`strong`: chrome or a call to
     action)."""
 
-    __slots__ = ("chrome", "strong", "text")
+    __slots__ = ("chrome", "cta", "strong", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.chrome = ch.chrome_reason(text)
-        self.strong = self.chrome is not None or ch.is_cta(text)
+        self.cta = ch.is_cta(text)
+        self.strong = self.chrome is not None or self.cta
 
 
 def _prefix_states(lines: Sequence[_Line], limit: int) -> list[tuple[bool, bool]]:
@@ -72,8 +73,8 @@ def _prefix_states(lines: Sequence[_Line], limit: int) -> list[tuple[bool, bool]
     for line in lines[:limit]:
         text = line.text
         if not ok:
-            pass
-        elif line.strong or ch.is_bulleted(text):
+            break
+        if line.strong or ch.is_bulleted(text):
             strong = strong or line.strong
             after_cta = True
         elif (
@@ -86,6 +87,7 @@ def _prefix_states(lines: Sequence[_Line], limit: int) -> list[tuple[bool, bool]
         else:
             ok = False
         states.append((ok, strong))
+    states.extend([(False, strong)] * (limit + 1 - len(states)))
     return states
 
 
@@ -157,11 +159,11 @@ def _is_tail_marker(line: _Line) -> bool:
 
 def _find_tail(lines: Sequence[_Line], start: int) -> int | None:
     """Position of the first line of the page's tail, or None."""
-    ok_from = [True] * (len(lines) + 1)
-    for k in range(len(lines) - 1, -1, -1):
-        ok_from[k] = ok_from[k + 1] and _tail_ok(lines[k])
-    for k in range(start + 1, len(lines)):
-        if ok_from[k] and _is_tail_marker(lines[k]):
+    first_ok = len(lines)  # every line from here on could be tail
+    while first_ok > start + 1 and _tail_ok(lines[first_ok - 1]):
+        first_ok -= 1
+    for k in range(first_ok, len(lines)):
+        if _is_tail_marker(lines[k]):
             return _extend_tail_back(lines, k, start)
     return None
 
@@ -188,7 +190,7 @@ def _story_chrome(lines: Sequence[_Line], start: int, end: int, drop: dict[int, 
         line = lines[k]
         if line.chrome in _STORY_REASONS:
             drop[k] = str(line.chrome)
-        elif ch.is_cta(line.text):
+        elif line.cta:
             if ch.is_promo_line(line.text):
                 drop[k] = "promo"
             elif k + 1 < end and ch.is_promo_blurb(lines[k + 1].text, subscription=True):

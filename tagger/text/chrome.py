@@ -106,6 +106,12 @@ _PROMO_CUE = re.compile(
     r"delivered|sign up|early-bird|free with|every (?:week|weekday|friday|morning|month))\b"
 )
 MAX_CTA_CHARS = 120
+MAX_HEADLINE_CHARS = 220
+MAX_HEADLINE_WORDS = 30
+# Cheap length tests before words are counted: a line this long has many words...
+LONG_LINE_CHARS = 300
+# ... and no line of N words is longer than N times this.
+MAX_WORD_CHARS = 25
 # First words of the calls to action above (a cheap test before the pattern).
 _CTA_FIRST_WORDS = frozenset(
     {
@@ -252,8 +258,10 @@ def ends_sentence(line: str) -> bool:
 def is_headline_like(line: str, chrome: str | None = "?") -> bool:
     """Could be a headline: 2-30 words, not starting in lower case, no final period, not
     chrome (`chrome`: the line's `chrome_reason`, when known)."""
+    if len(line) > MAX_HEADLINE_CHARS:
+        return False
     words = len(line.split())
-    if not 2 <= words <= 30 or len(line) > 220:
+    if not 2 <= words <= MAX_HEADLINE_WORDS:
         return False
     first = line[0]
     if first.islower():
@@ -269,6 +277,8 @@ def is_headline_like(line: str, chrome: str | None = "?") -> bool:
 
 def is_prose(line: str) -> bool:
     """Story text: a sentence of some length, or a long line."""
+    if len(line) >= LONG_LINE_CHARS:
+        return True
     words = len(line.split())
     return words >= 20 or (words >= 6 and ends_sentence(line))
 
@@ -284,4 +294,6 @@ def goes_on(line: str) -> bool:
 
 def is_short(line: str, max_words: int = 12) -> bool:
     """A short line that is not a sentence (a menu item, a site name, a title in a list)."""
+    if len(line) > MAX_WORD_CHARS * max_words:
+        return False
     return len(line.split()) <= max_words and not ends_sentence(line) and not goes_on(line)

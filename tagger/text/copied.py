@@ -124,7 +124,10 @@ def _find_headline(lines: Sequence[_Line], title: str, detect: bool) -> _Found |
     states = _prefix_states(lines, limit)
     if wanted:
         for i in range(limit):
-            if " ".join(lines[i].text.split()).casefold() == wanted and states[i][0]:
+            text = lines[i].text
+            if abs(len(text) - len(wanted)) > len(wanted) // 4 + 2:
+                continue  # cheaply not the title
+            if " ".join(text.split()).casefold() == wanted and states[i][0]:
                 story = _story_start(lines, i)
                 start, meta = story if story else (i + 1, False)
                 return _Found(i, start, meta, by_title=True)
@@ -203,8 +206,13 @@ def find_article(texts: Sequence[str], title: str = "", detect: bool = True) -> 
     """Where the headline and the story are in a page's non-blank lines (stripped), and which
     lines to drop; `title` is the explicit title, if any; `detect=False` when the headline is
     known already (HTML) and only a repeat of `title` is looked for."""
-    lines = [_Line(t) for t in texts]
     parts = PageParts()
+    if len(texts) == 1:  # one paragraph: no headline above a story, no tail below it
+        reason = ch.chrome_reason(texts[0])
+        if reason in _STORY_REASONS:
+            parts.drop[0] = str(reason)
+        return parts
+    lines = [_Line(t) for t in texts]
     found = _find_headline(lines, title, detect)
     start = 0
     if found is not None:

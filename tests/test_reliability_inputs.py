@@ -128,9 +128,7 @@ def test_undecodable_file_names_do_not_crash_suggest(digest_model: Path, tmp_pat
         Feedback(text="fine", article_id="id-\udc00"),
     ],
 )
-def test_feedback_with_surrogates_is_an_input_error(
-    tmp_path: Path, feedback: Feedback
-) -> None:
+def test_feedback_with_surrogates_is_an_input_error(tmp_path: Path, feedback: Feedback) -> None:
     with pytest.raises(InputError, match="invalid Unicode"):
         check_feedback(feedback, {"manufacturing"})
 

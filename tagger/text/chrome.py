@@ -42,7 +42,8 @@ _WHOLE_LINE: list[tuple[str, re.Pattern[str]]] = [
             r"around the web|recommended(?: for you| from \w+)?|you (?:may|might) also like|"
             r"more (?:from|on|in) [^.]{1,60}|more stories|latest (?:news|stories|posts)|"
             r"recent posts|in this section|comments?|\d+ comments?|read next|"
-            r"editor'?s picks|top stories|what to read next|discover more from [^.]{1,60})$"
+            r"editor'?s picks|top stories|what to read next|discover more from [^.]{1,60})"
+            r"\s*:?$"
         ),
     ),
     (
@@ -59,7 +60,7 @@ _WHOLE_LINE: list[tuple[str, re.Pattern[str]]] = [
         "teaser link",
         re.compile(
             r"(?i)^(?:related|read more|read next|read also|also read|see also|more|recommended|"
-            r"don'?t miss|watch|listen|read|breaking)\s*:\s*[^\s.][^.!?]{0,100}[^\s.:]$"
+            r"don'?t miss|watch|listen|read|breaking)\s*:\s*[^\s.][^!?]{0,100}[^\s.:]$"
         ),
     ),
     (
@@ -92,7 +93,9 @@ _DATELINE = re.compile(
     rf"(?:\w+day,?\s+)?{_DATE}(?:\s*(?:at\s+)?{_TIME})?"
     rf"(?:\s*(?:[|·•,–—-]|by)\s*.{{0,80}})?$"
 )
-_BYLINE = re.compile(r"^(?:By|BY|Posted by|Written by)\s+[A-Z][^.!?]{0,80}$")
+# "By Jane Doe", "BY JANE DOE | jdoe@example.com", "By J. Doe and R. Roe": a name, maybe an
+# address, no sentence.
+_BYLINE = re.compile(r"^(?:By|BY|Posted by|Written by)\s+[A-Z][^!?]{0,100}(?<![a-z]{3}\.)$")
 _BULLET = re.compile(r"^\s*(?:[•►▶»■◆●▪·*+-]|\d{1,2}[.)])\s+")
 _CTA = re.compile(
     r"(?i)^(?:subscribe|sign up|join|become a (?:member|subscriber|supporter)|donate|support|"
@@ -263,8 +266,8 @@ def is_headline_like(line: str, chrome: str | None = "?") -> bool:
     words = len(line.split())
     if not 2 <= words <= MAX_HEADLINE_WORDS:
         return False
-    first = line[0]
-    if first.islower():
+    first = line.split(None, 1)[0]
+    if first[0].islower() and first.islower():  # "openFDA", "iPhone" may start a headline
         return False
     if line.endswith((".", ",", ";", ":", "…")) and not line.endswith(("U.S.", "D.C.")):
         return False
@@ -288,8 +291,8 @@ def goes_on(line: str) -> bool:
     "... guilders vs", "...,")."""
     if line.endswith((",", ";", "-", "(")):
         return True
-    last = line.rsplit(None, 1)[-1].lower() if line.strip() else ""
-    return last in _GOES_ON_WORDS
+    last = line.rsplit(None, 1)[-1] if line.strip() else ""
+    return last in _GOES_ON_WORDS  # lower case only: a title may end in "Is" or "The"
 
 
 def is_short(line: str, max_words: int = 12) -> bool:

@@ -186,8 +186,8 @@ class _Units:
 
 # Hard-wrapped text (e-mail, wire copy) is read by paragraph: a wrapped line is not a short line
 # of chrome. It has no line longer than MAX_WRAPPED_LINE, and most line breaks inside its
-# paragraphs come after a line of MIN_WRAPPED_LINE or more that goes on in the next line (no
-# sentence end, or a next line in lower case).
+# paragraphs come after a line of MIN_WRAPPED_LINE or more that goes on in the next line (a
+# next line in lower case, or a line ending in a comma or a word such as "the").
 MAX_WRAPPED_LINE = 120
 MIN_WRAPPED_LINE = 45
 MIN_WRAP_SHARE = 0.6
@@ -196,17 +196,15 @@ MAX_WRAP_SAMPLE = 16  # line breaks looked at
 
 
 def _hard_wrapped(blocks: Sequence[tuple[int, list[str]]]) -> bool:
+    if any(len(line) > MAX_WRAPPED_LINE for _, block in blocks for line in block):
+        return False
     breaks = wraps = 0
     for _, block in blocks:
         if breaks > MAX_WRAP_SAMPLE:
             break
         for line, following in itertools.pairwise(block):
-            if len(line) > MAX_WRAPPED_LINE:
-                return False
             breaks += 1
-            if len(line) >= MIN_WRAPPED_LINE and (
-                following[:1].islower() or not chrome.ends_sentence(line)
-            ):
+            if len(line) >= MIN_WRAPPED_LINE and (following[:1].islower() or chrome.goes_on(line)):
                 wraps += 1
     return wraps >= MIN_WRAPS and wraps >= MIN_WRAP_SHARE * breaks
 

@@ -28,6 +28,8 @@ MAX_HEADLINE_LINE = 80
 MAX_HEADLINE_GAP = 14
 # A line this short (in words) between headline and story is an author's name or a label.
 MAX_LABEL_WORDS = 4
+# In the tail, a line of at most this many words is a title (of another story, a link...).
+MAX_TAIL_TITLE_WORDS = 15
 # In the tail, a paragraph longer than this is story prose, not a teaser.
 MAX_TEASER_CHARS = 200
 # Tail markers: the chrome that opens a page's tail.
@@ -81,6 +83,7 @@ def _prefix_states(lines: Sequence[_Line], limit: int) -> list[tuple[bool, bool]
             ch.is_dateline(text)
             or ch.is_byline(text)
             or ch.is_short(text)
+            or ch.is_headline_like(text, line.chrome)  # another story's title
             or (after_cta and len(text) <= 2 * MAX_TEASER_CHARS)
         ):
             after_cta = False
@@ -146,11 +149,15 @@ def _find_headline(lines: Sequence[_Line], title: str, detect: bool) -> _Found |
     return None
 
 
-def _tail_ok(line: _Line) -> bool:
+def _tail_ok(line: _Line, previous: _Line) -> bool:
+    """Could be in a page's tail: chrome, dates, bylines, titles of other stories, and teasers
+    (a short paragraph cut with "…", or under such a title)."""
     text = line.text
     if line.chrome is not None or ch.is_dateline(text) or ch.is_byline(text):
         return True
-    return ch.is_short(text, 15) or len(text) <= MAX_TEASER_CHARS or text.endswith("…")
+    if text.endswith("…") or len(text.split()) <= MAX_TAIL_TITLE_WORDS:
+        return True
+    return len(text) <= MAX_TEASER_CHARS and ch.is_headline_like(previous.text, previous.chrome)
 
 
 def _is_tail_marker(line: _Line) -> bool:
@@ -163,7 +170,7 @@ def _is_tail_marker(line: _Line) -> bool:
 def _find_tail(lines: Sequence[_Line], start: int) -> int | None:
     """Position of the first line of the page's tail, or None."""
     first_ok = len(lines)  # every line from here on could be tail
-    while first_ok > start + 1 and _tail_ok(lines[first_ok - 1]):
+    while first_ok > start + 1 and _tail_ok(lines[first_ok - 1], lines[first_ok - 2]):
         first_ok -= 1
     for k in range(first_ok, len(lines)):
         if _is_tail_marker(lines[k]):
@@ -194,11 +201,12 @@ def _story_chrome(lines: Sequence[_Line], start: int, end: int, drop: dict[int, 
         if line.chrome in _STORY_REASONS:
             drop[k] = str(line.chrome)
         elif line.cta:
-            if ch.is_promo_line(line.text):
-                drop[k] = "promo"
-            elif k + 1 < end and ch.is_promo_blurb(lines[k + 1].text, subscription=True):
+            blurb = k + 1 < end and ch.is_promo_blurb(lines[k + 1].text, subscription=True)
+            if blurb:
                 drop[k] = drop[k + 1] = "promo"
                 k += 1
+            elif ch.is_promo_line(line.text):
+                drop[k] = "promo"
         k += 1
 
 

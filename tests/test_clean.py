@@ -105,6 +105,31 @@ def test_promo_units_yield_no_entity_and_offsets_point_into_the_text() -> None:
             assert draft.full_text[start:end] in {entity.text, *entity.aliases}
 
 
+def test_copied_page_with_single_line_breaks() -> None:
+    page = "\n".join(
+        [
+            "41°F",
+            "Sections",
+            "Log In",
+            "Metro Tribune",
+            "TRENDING:",
+            "Half of Online Americans Don’t Know What a Privacy Policy Is",
+            "ADVERTISEMENT",
+            "openFDA Opens Its First Dataset",
+            "By JANE ROE | jroe@metrotribune.example",
+            "PUBLISHED: June 2, 2014 at 6:00 a.m. | UPDATED: June 2, 2014 at 11:15 a.m.",
+            *STORY,
+            "Tags: Open Data, Health",
+            "Most Popular",
+            "Five Things to Know About the New Grant",
+            "Copyright © 2019 Metro Tribune",
+            "Privacy Policy",
+        ]
+    )
+    draft = clean_draft(page)
+    assert (draft.title, draft.text) == ("openFDA Opens Its First Dataset", "\n".join(STORY))
+
+
 def test_no_headline_means_nothing_is_cut_from_the_top() -> None:
     text = "\n".join([STORY[0], "Background", STORY[1]])
     assert clean_draft(text).text == text

@@ -229,20 +229,11 @@ def entity_tagger(digest_model: Path) -> Iterator[Tagger]:
     tagger.close()
 
 
-SURROGATES_REACH_SPACY = pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="lone surrogates reach spaCy's tokenizer through Tagger.suggest_batch; the CLI and "
-    "the readers refuse them first, the core does not yet: replace them (text.limits."
-    "replace_surrogates) in pipeline.clean_article or text.clean, then remove this mark",
-)
-
-
 @pytest.mark.parametrize(
     "text",
     [
         pytest.param(TEXT.map(replace_surrogates), id="no-lone-surrogates"),
-        pytest.param(TEXT, id="lone-surrogates", marks=SURROGATES_REACH_SPACY),
+        pytest.param(TEXT, id="lone-surrogates"),  # cleaning replaces them
     ],
 )
 @PROPERTY

@@ -28,6 +28,7 @@ from tagger.errors import InputError
 from tagger.text import chrome
 from tagger.text.boilerplate import paragraph_key
 from tagger.text.copied import find_article
+from tagger.text.limits import replace_surrogates
 
 # HTML shows its tags near the top: looking only there keeps the test cheap on long texts.
 HTML_SNIFF_CHARS = 5000
@@ -122,6 +123,7 @@ def normalize_line(line: str) -> str:
     """NFC, without control and format characters (tabs kept)."""
     if line.isascii() and line.isprintable():
         return line
+    line = replace_surrogates(line)
     if not unicodedata.is_normalized("NFC", line):
         line = unicodedata.normalize("NFC", line)
     return _CONTROL.sub("", line)
@@ -287,6 +289,8 @@ def _clean_units(
 
 def _clean(raw: str, title: str, learned: Collection[str]) -> _Result:
     title = clean_title(title) if title else ""
+    if not raw.isascii():
+        raw = replace_surrogates(raw)  # no UTF-8 text (nor HTML parser, nor spaCy) takes them
     kind = detect_kind(raw)
     if kind == "html":
         from tagger.text.html import extract_article

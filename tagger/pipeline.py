@@ -18,12 +18,15 @@ class SuggestOptions:
     """`limit`: at most this many tags; `threshold`: a calibrated score that replaces the
     learned per-tag thresholds (every tag at or above it is suggested); `entities`: also
     extract entities (needs the spaCy pipeline, loaded when the Tagger is created);
-    `evidence`: fill each tag's evidence, the words that pushed its score most."""
+    `evidence`: fill each tag's evidence, the words that pushed its score most;
+    `max_entity_chars`: entities are looked for in at most this many characters of the batch
+    (`entities.pipeline.entity_texts`: short texts whole, long ones cut), None: everywhere."""
 
     limit: int | None = 5
     threshold: float | None = None
     entities: bool = True
     evidence: bool = False
+    max_entity_chars: int | None = None
 
 
 def clean_article(article: Article, learned: Collection[str] = ()) -> Article:
@@ -39,7 +42,11 @@ class Tagger:
     """Suggest tags (and entities) for articles with a loaded model bundle."""
 
     def __init__(
-        self, bundle: Bundle, spacy_model: str | None = None, ner_processes: int = 1
+        self,
+        bundle: Bundle,
+        spacy_model: str | None = None,
+        ner_processes: int = 1,
+        ner_timeout: float | None = None,
     ) -> None:
         self.bundle = bundle
         self.model = bundle.model
@@ -54,7 +61,10 @@ class Tagger:
 
             if ner_processes <= 1:
                 load_pipeline(spacy_model)  # at start-up, not on the first request
-            self._extractor = EntityExtractor(spacy_model, ner_processes)
+            from tagger.entities.pool import DEFAULT_TIMEOUT
+
+            timeout = DEFAULT_TIMEOUT if ner_timeout is None else ner_timeout
+            self._extractor = EntityExtractor(spacy_model, ner_processes, timeout)
 
     @classmethod
     def load(
@@ -63,20 +73,26 @@ class Tagger:
         entities: bool = True,
         spacy_model: str | None = None,
         ner_processes: int = 1,
+        ner_timeout: float | None = None,
     ) -> Tagger:
         """Load a bundle; with `entities`, resolve and load the spaCy pipeline too (in this
-        process, or in `ner_processes` worker processes that share each draft)."""
+        process, or in `ner_processes` worker processes that share each draft and are given up
+        after `ner_timeout` seconds)."""
         bundle = load_bundle(path)
         if not entities:
             return cls(bundle)
         from tagger.entities.pipeline import resolve_model
 
-        return cls(bundle, resolve_model(spacy_model), ner_processes)
+        return cls(bundle, resolve_model(spacy_model), ner_processes, ner_timeout)
 
     def close(self) -> None:
         """Stop NER worker processes, if any."""
         if self._extractor is not None:
             self._extractor.close()
+
+    def problems(self) -> list[str]:
+        """What is wrong but not fatal (an NER worker replaced...); empty when all is well."""
+        return self._extractor.problems() if self._extractor is not None else []
 
     @property
     def tags(self) -> list[str]:
@@ -108,7 +124,11 @@ class Tagger:
         cleaned = [clean_article(a, self.boilerplate) for a in articles]
         texts = [a.full_text for a in cleaned]
         with_entities = options.entities and self._extractor is not None
-        finish_entities = self._extractor.start(texts) if with_entities else None
+        finish_entities = None
+        if with_entities:
+            from tagger.entities.pipeline import entity_texts
+
+            finish_entities = self._extractor.start(entity_texts(texts, options.max_entity_chars))
         X = self.model.features.transform(texts)
         predicted = self.model.predict_features(X, options.limit, options.threshold)
         chosen = [[tag for tag, _ in tags] for tags in predicted]

@@ -19,7 +19,8 @@ from tagger.entities import names
 from tagger.entities.acronyms import Definition, bare_mentions, find_definitions
 from tagger.entities.group import group_entities
 from tagger.entities.names import LabeledSpan, overlaps, trim_span
-from tagger.entities.pipeline import NERPool, RawSpan, entity_spans
+from tagger.entities.pipeline import RawSpan, entity_spans
+from tagger.entities.pool import DEFAULT_TIMEOUT, NERPool
 from tagger.entities.reports import TitleSpan, find_titles, headline_end, looks_like_title
 from tagger.types import Entity
 
@@ -152,9 +153,11 @@ class EntityExtractor:
     """Entities for batches of texts with one spaCy pipeline (loaded once per process), or
     with `ner_processes` > 1, spaCy in that many worker processes (low latency per draft)."""
 
-    def __init__(self, spacy_model: str, ner_processes: int = 1) -> None:
+    def __init__(
+        self, spacy_model: str, ner_processes: int = 1, ner_timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self.spacy_model = spacy_model
-        self.pool = NERPool(spacy_model, ner_processes) if ner_processes > 1 else None
+        self.pool = NERPool(spacy_model, ner_processes, ner_timeout) if ner_processes > 1 else None
 
     def extract_batch(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
         """Entities of each text, in order (blocks until done)."""
@@ -164,10 +167,9 @@ class EntityExtractor:
         """Begin extraction; call the result to get the entities. With worker processes the
         NER runs while the caller does other work (scoring tags)."""
         if self.pool is None:
-            return lambda: [
-                extract(text, raw)
-                for text, raw in zip(texts, entity_spans(texts, self.spacy_model), strict=True)
-            ]
+            return lambda: self._here(texts)
+        if len(texts) > 1:  # a batch: whole texts to the workers, the rest here meanwhile
+            return self.pool.share(texts, self._here)
         collect = self.pool.submit(texts)
 
         def finish() -> list[tuple[Entity, ...]]:
@@ -177,6 +179,14 @@ class EntityExtractor:
             return [extract(t, r, ti) for t, r, ti in zip(texts, spans, titles, strict=True)]
 
         return finish
+
+    def _here(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
+        spans = entity_spans(texts, self.spacy_model)
+        return [extract(text, raw) for text, raw in zip(texts, spans, strict=True)]
+
+    def problems(self) -> list[str]:
+        """What keeps NER worker processes from full speed (empty when all is well)."""
+        return self.pool.problems() if self.pool is not None else []
 
     def close(self) -> None:
         """Stop the NER worker processes, if any."""

@@ -15,9 +15,7 @@ import gc
 import importlib.util
 import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -32,6 +30,8 @@ MAX_PIECE_CHARS = 20_000  # about 4,000 tokens: see entity_spans
 # Texts shorter than this are not cut for workers: NER on them takes little enough time that
 # sending pieces to other processes would not pay.
 MIN_SPLIT_CHARS = 1200
+# Where to cut long texts, best first: paragraph, line, sentence, then any (common) whitespace.
+BREAKS = (("\n\n",), ("\n",), (". ",), (" ", "\t", "\r", "\f", "\v", "\xa0", "\u3000"))
 # prctl(2) option that sends the calling process a signal when its parent dies (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
 
@@ -149,34 +149,74 @@ def entity_spans(
 def split_for_workers(
     text: str, pieces: int, min_chars: int = MIN_SPLIT_CHARS
 ) -> list[tuple[int, str]]:
-    """(offset, piece) cuts of `text` at paragraph (else line, else sentence) breaks, into at
-    most `pieces` parts of similar length. The NER model sees a few tokens of context on each
-    side, so cutting between paragraphs changes almost nothing: halving 142 long articles (digest
-    and Reuters, 5,136 entities) changed 8 entities, all next to a cut."""
+    """(offset, piece) cuts of `text` into at most `pieces` parts of similar length (see
+    `split_text`); texts shorter than `min_chars` stay whole."""
     if pieces <= 1 or len(text) < min_chars:
         return [(0, text)]
+    return split_text(text, [1.0] * pieces)
+
+
+def split_text(text: str, weights: Sequence[float]) -> list[tuple[int, str]]:
+    """(offset, piece) cuts of `text` into parts about proportional to `weights`, at paragraph
+    (else line, else sentence, else any whitespace) breaks near the ideal places; a text with
+    no whitespace at all is cut anyway, so no piece is ever much longer than its share. The NER
+    model sees a few tokens of context on each side, so cutting between paragraphs changes
+    almost nothing: halving 142 long articles (digest and Reuters, 5,136 entities) changed 8
+    entities, all next to a cut."""
+    total = sum(weights)
+    targets = [round(len(text) * w / total) for w in itertools.accumulate(weights[:-1])]
     cuts = [0]
-    for k in range(1, pieces):
-        target = len(text) * k // pieces
-        cut = -1
-        for sep in ("\n\n", "\n", ". "):
-            before, after = text.rfind(sep, cuts[-1] + 1, target), text.find(sep, target)
-            options = [p + len(sep) for p in (before, after) if p != -1]
-            if options:
-                cut = min(options, key=lambda p: abs(p - target))
-                break
-        if cut > cuts[-1] and cut < len(text):
+    for k, target in enumerate(targets):
+        previous = targets[k - 1] if k else 0
+        following = targets[k + 1] if k + 1 < len(targets) else len(text)
+        lo = max(cuts[-1] + 1, target - (target - previous) // 2)
+        hi = min(len(text), target + (following - target) // 2)
+        cut = _cut_near(text, target, lo, hi)
+        if cuts[-1] < cut < len(text):
             cuts.append(cut)
     cuts.append(len(text))
     return [(a, text[a:b]) for a, b in itertools.pairwise(cuts) if b > a]
 
 
-_POOL_MODEL: list[str] = []
+def _cut_near(text: str, target: int, lo: int, hi: int) -> int:
+    """The best place in [lo, hi] to cut near `target`: just after the nearest paragraph break,
+    else line break, else sentence end, else whitespace; `target` itself if there is none."""
+    for separators in BREAKS:
+        found = [
+            p + len(sep)
+            for sep in separators
+            for p in (text.rfind(sep, lo, target), text.find(sep, target, hi))
+            if p != -1
+        ]
+        if found:
+            return min(found, key=lambda p: abs(p - target))
+    return target
+
+
+def entity_texts(texts: Sequence[str], budget: int | None) -> list[str]:
+    """The part of each text that entity recognition reads when one call may read at most
+    `budget` characters in all (None: no limit): short texts whole, and the long ones share
+    what is left equally, each cut at whitespace. Entities are then those of a prefix, so their
+    offsets stay those of the whole text."""
+    if budget is None or sum(len(t) for t in texts) <= budget:
+        return list(texts)
+    limits = [0] * len(texts)
+    left = budget
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for k, i in enumerate(order):
+        limits[i] = min(len(texts[i]), left // (len(texts) - k))
+        left -= limits[i]
+    return [
+        t if n >= len(t) else t[: _cut_near(t, n, n // 2, n)]
+        for t, n in zip(texts, limits, strict=True)
+    ]
 
 
 def die_with_parent() -> None:
     """Ask Linux to stop this worker process when its parent dies, however it dies (a server
-    stopped by a signal, a retag run killed with -9): no orphaned workers."""
+    stopped by a signal, a retag run killed with -9): no orphaned workers. Linux sends the
+    signal when the *thread* that started the process ends, not only the process: start such
+    workers from a thread that lives as long as they should (see `pool.NERPool`)."""
     import ctypes
     import signal
     import sys
@@ -184,101 +224,3 @@ def die_with_parent() -> None:
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def _pool_init(model: str) -> None:
-    die_with_parent()
-    _POOL_MODEL.append(model)
-    load_pipeline(model)
-
-
-def _pool_spans(piece: str) -> Spans:
-    return [(s.start, s.end, s.label) for s in next(entity_spans([piece], _POOL_MODEL[0]))]
-
-
-class NERPool:
-    """spaCy NER shared by this process and `processes - 1` workers, for low latency on long
-    drafts: each text is cut into pieces that run at once, the first one here (this process
-    would otherwise only wait). Used by the editor service; batch paths parallelize by article.
-
-    A worker that dies (killed, out of memory) costs no request: its pieces run here, and a new
-    pool starts (and warms up) in the background for the next requests."""
-
-    def __init__(self, model: str, processes: int) -> None:
-        self.model = model
-        self.processes = processes
-        load_pipeline(model)
-        self.pool = self._start()
-        self.generation = 0  # pools started so far after the first
-        self.warming = self._warm_up()
-        for future in self.warming:
-            future.result()
-
-    def _start(self) -> ProcessPoolExecutor:
-        import multiprocessing as mp
-
-        return ProcessPoolExecutor(
-            self.processes - 1,
-            mp_context=mp.get_context("spawn"),
-            initializer=_pool_init,
-            initargs=(self.model,),
-        )
-
-    def _warm_up(self) -> list[Future[Spans]]:
-        return [self.pool.submit(_pool_spans, "Warm-up.") for _ in range(self.processes - 1)]
-
-    def _restart(self) -> None:
-        import logging
-
-        logging.getLogger("tagger").warning("an NER worker process died; starting a new one")
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = self._start()
-        self.generation += 1
-        # Not awaited: loading spaCy takes seconds; until then pieces run in this process.
-        self.warming = self._warm_up()
-
-    def _submit(self, piece: str) -> tuple[int, Future[Spans] | None]:
-        if not all(f.done() for f in self.warming):
-            return self.generation, None
-        try:
-            return self.generation, self.pool.submit(_pool_spans, piece)
-        except BrokenProcessPool:
-            self._restart()
-            return self.generation, None
-
-    def _result(self, job: tuple[int, Future[Spans] | None], piece: str) -> Spans:
-        """A worker's spans for `piece`, or this process's if the worker died."""
-        generation, future = job
-        if future is not None:
-            try:
-                return future.result()
-            except BrokenProcessPool:
-                if generation == self.generation:  # the first to notice restarts the pool
-                    self._restart()
-        return [(s.start, s.end, s.label) for s in next(entity_spans([piece], self.model))]
-
-    def submit(self, texts: Sequence[str]) -> Callable[[], list[list[RawSpan]]]:
-        """Start NER on `texts`; the returned function waits for and assembles the spans (the
-        caller scores tags meanwhile)."""
-        local: list[tuple[int, int, str]] = []
-        jobs: list[tuple[int, int, str, tuple[int, Future[Spans] | None]]] = []
-        for i, text in enumerate(texts):
-            first, *rest = split_for_workers(text, self.processes)
-            local.append((i, *first))
-            jobs.extend((i, offset, piece, self._submit(piece)) for offset, piece in rest)
-
-        def collect() -> list[list[RawSpan]]:
-            out: list[list[RawSpan]] = [[] for _ in texts]
-            here = entity_spans([piece for _, _, piece in local], self.model)
-            for (i, offset, _), spans in zip(local, here, strict=True):
-                out[i].extend(RawSpan(s.start + offset, s.end + offset, s.label) for s in spans)
-            for i, offset, piece, job in jobs:
-                found = self._result(job, piece)
-                out[i].extend(RawSpan(s + offset, e + offset, lab) for s, e, lab in found)
-            return out
-
-        return collect
-
-    def close(self) -> None:
-        """Stop the worker processes: running pieces finish, queued ones are cancelled."""
-        self.pool.shutdown(cancel_futures=True)

@@ -48,6 +48,7 @@ _CONTROL = re.compile(
     "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f]"
 )
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 # Cheap first test for Markdown: one of these must occur before the full pattern is tried.
 _MARKDOWN_HINTS = ("#", "](", "{{", "![", "**", "```")
@@ -123,7 +124,8 @@ def normalize_line(line: str) -> str:
     """NFC, without control and format characters (tabs kept)."""
     if line.isascii() and line.isprintable():
         return line
-    line = replace_surrogates(line)
+    if _LONE_SURROGATE.search(line):
+        line = replace_surrogates(line)
     if not unicodedata.is_normalized("NFC", line):
         line = unicodedata.normalize("NFC", line)
     return _CONTROL.sub("", line)
@@ -289,7 +291,7 @@ def _clean_units(
 
 def _clean(raw: str, title: str, learned: Collection[str]) -> _Result:
     title = clean_title(title) if title else ""
-    if not raw.isascii():
+    if not raw.isascii() and _LONE_SURROGATE.search(raw):
         raw = replace_surrogates(raw)  # no UTF-8 text (nor HTML parser, nor spaCy) takes them
     kind = detect_kind(raw)
     if kind == "html":

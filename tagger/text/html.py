@@ -17,6 +17,7 @@ unclosed and misnested tags are repaired the way browsers do).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,16 +45,22 @@ _CHROME_TAGS = {
     "figcaption": "caption",
     "dialog": "dialog",
 }
-_CHROME_NAME = re.compile(
-    r"(?i)(?:^|[\s_-])(share|sharing|sharedaddy|social|related|relatedposts|comments?|"
-    r"comment-respond|respond|promo|newsletter|subscribe|subscription|signup|sign-up|advert\w*|"
-    r"ad|ads|ad-slot|sponsor\w*|breadcrumbs?|sidebar|sidenav|widget\w*|menu|navbar|navigation|"
-    r"nav|footer|masthead|banner|cookies?|popup|modal|byline|entry-meta|post-meta|meta|tags|"
-    r"cat-links|tags-links|author-bio|most-read|most-popular|trending|recommended|more-from|"
-    r"skip-?link|skipnav|sr-only|screen-reader-text|visually-hidden|caption|credit|pagination|"
-    r"post-navigation|toolbar|outbrain|taboola|feedback|kicker|breaking|top-bar|"
-    r"site-header|site-footer|site-branding|site-title|site-name|logo|brand)(?:$|[\s_-])"
+# Class and id names of chrome, matched as whole tokens (split at spaces, "-" and "_") or pairs
+# of tokens ("most-read"); a few as prefixes ("advertisement", "widget_recent_entries").
+_CHROME_WORDS = frozenset(
+    """share sharing sharedaddy social related relatedposts comment comments respond promo
+    newsletter subscribe subscription signup ad ads breadcrumb breadcrumbs sidebar sidenav menu
+    navbar navigation nav footer masthead banner cookie cookies popup modal byline meta tags
+    trending recommended skiplink skipnav caption credit pagination toolbar outbrain taboola
+    feedback kicker breaking logo brand""".split()  # noqa: SIM905
 )
+_CHROME_PAIRS = frozenset(
+    """cat-links tags-links author-bio most-read most-popular more-from skip-link sr-only
+    screen-reader visually-hidden top-bar site-header site-footer site-branding site-title
+    site-name sign-up""".split()  # noqa: SIM905
+)
+_CHROME_PREFIXES = ("advert", "sponsor", "widget")
+_NAME_SPLIT = re.compile(r"[\s_-]+")
 _BLOCK_TAGS = frozenset(
     [
         "p",
@@ -96,6 +103,8 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 # An element holding more than this share of the page's paragraph text is the article (or
 # wraps it), whatever its tag or class says.
 MAX_CHROME_TEXT_SHARE = 0.5
+# What `tagger clean --json` shows of a removed element.
+MAX_REMOVED_CHARS = 500
 # Blocks before the headline inside the article are a kicker or meta line when this short.
 MAX_KICKER_WORDS = 12
 
@@ -109,8 +118,16 @@ class HtmlArticle:
     removed: list[tuple[str, str]] = field(default_factory=list)  # (text, reason)
 
 
-def _text(node: Any) -> str:
-    return " ".join(str(node.text(deep=True, separator=" ")).split())
+def _text(node: Any, limit: int | None = None) -> str:
+    """The element's text with spaces normalized (its first `limit` characters, if given)."""
+    raw = str(node.text(deep=True, separator=" "))
+    return " ".join((raw if limit is None else raw[:limit]).split())
+
+
+def _size(node: Any) -> int:
+    """Characters of text (not spaces) under an element."""
+    raw = str(node.text(deep=True, separator=""))
+    return len(raw) - raw.count(" ") - raw.count("\n")
 
 
 def _chrome_reason(node: Any) -> str | None:
@@ -124,8 +141,20 @@ def _chrome_reason(node: Any) -> str | None:
     if attrs.get("aria-hidden") == "true" or "hidden" in attrs:
         return "hidden"
     name = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    match = _CHROME_NAME.search(name)
-    return f"chrome ({match.group(1).lower()})" if match else None
+    word = _chrome_word(name)
+    return f"chrome ({word})" if word else None
+
+
+def _chrome_word(name: str) -> str | None:
+    """The chrome word in a class/id string, if any."""
+    tokens = [t for t in _NAME_SPLIT.split(name.lower()) if t]
+    for token in tokens:
+        if token in _CHROME_WORDS or token.startswith(_CHROME_PREFIXES):
+            return token
+    for first, second in itertools.pairwise(tokens):
+        if f"{first}-{second}" in _CHROME_PAIRS:
+            return f"{first}-{second}"
+    return None
 
 
 def _ancestor_ids(node: Any) -> set[int]:
@@ -170,7 +199,7 @@ def _remove_chrome(tree: Any, keep: set[int], out: HtmlArticle) -> None:
     body = tree.body
     if body is None:
         return
-    total = len(_text(body)) or 1
+    total = _size(body) or 1
     candidates = []
     for node in body.css(_CHROME_SELECTOR):
         reason = _chrome_reason(node)
@@ -187,14 +216,13 @@ def _remove_chrome(tree: Any, keep: set[int], out: HtmlArticle) -> None:
             parent = parent.parent
         if inner:
             continue
-        text = _text(node)
-        if len(text) > total * MAX_CHROME_TEXT_SHARE:
+        if _size(node) > total * MAX_CHROME_TEXT_SHARE:
             _remove_loose_text(node, reason, out)
             continue
+        text = _text(node, MAX_REMOVED_CHARS)
         if text:
             out.removed.append((text, reason))
         node.decompose()
-    del chosen
 
 
 def _remove_loose_text(node: Any, reason: str, out: HtmlArticle) -> None:

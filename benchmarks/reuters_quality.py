@@ -24,12 +24,15 @@ from tagger.types import Article
 
 SYSTEMS = {
     "words 1-2, LinearSVC, score > 0 + top-1 fallback": TrainConfig(
-        features=FeatureConfig(prefix_length=0), decision=DecisionConfig(rule="zero")
+        features=FeatureConfig(prefix_length=0), decision=DecisionConfig(rule="zero"), level2=False
     ),
     "words 1-2, LinearSVC, SCut thresholds (5-fold) + fallback": TrainConfig(
-        features=FeatureConfig(prefix_length=0), decision=DecisionConfig(rare_max_docs=0)
+        features=FeatureConfig(prefix_length=0),
+        decision=DecisionConfig(rare_max_docs=0),
+        level2=False,
     ),
-    "words 1-2 + prefixes, SCut + shared rare-tag threshold + fallback (default)": TrainConfig(),
+    "words 1-2 + prefixes, SCut + shared rare-tag threshold + fallback": TrainConfig(level2=False),
+    "the same + stacked passage scores and tag names (default)": TrainConfig(),
 }
 
 

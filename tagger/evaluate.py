@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -28,12 +29,17 @@ def precision_at_k(Y: np.ndarray, scores: np.ndarray, k: int) -> float:
 
 
 def multilabel_metrics(
-    Y: np.ndarray, P: np.ndarray, scores: np.ndarray, labels: Sequence[str]
+    Y: np.ndarray,
+    P: np.ndarray,
+    scores: np.ndarray,
+    labels: Sequence[str],
+    macro_over: str = "active",
 ) -> dict[str, Any]:
     """Metrics for truth Y and decisions P (0/1, docs x tags) and ranking scores.
 
     Macro-F1 averages over the tags that occur in the truth or the predictions (a tag
-    absent from both says nothing about the model).
+    absent from both says nothing about the model), or with `macro_over="truth"` over the tags
+    present in the truth only (the convention of time-split benchmarks).
     """
     Y = Y.astype(bool)
     P = P.astype(bool)
@@ -42,7 +48,8 @@ def multilabel_metrics(
     fn = (Y & ~P).sum(axis=0).astype(float)
     p, r, f = _prf(tp, fp, fn)
     active = (tp + fp + fn) > 0
-    _, _, micro = _prf(np.array([tp.sum()]), np.array([fp.sum()]), np.array([fn.sum()]))
+    micro_p, micro_r, micro = _prf(np.array([tp.sum()]), np.array([fp.sum()]), np.array([fn.sum()]))
+    averaged = active if macro_over == "active" else Y.sum(axis=0) > 0
     doc_tp = (Y & P).sum(axis=1)
     denom = Y.sum(axis=1) + P.sum(axis=1)
     samples = np.where(denom > 0, 2 * doc_tp / np.maximum(denom, 1), 1.0)
@@ -62,7 +69,9 @@ def multilabel_metrics(
         "n_docs": int(Y.shape[0]),
         "n_tags": int(active.sum()),
         "micro_f1": round(float(micro[0]), 4),
-        "macro_f1": round(float(f[active].mean()) if active.any() else 0.0, 4),
+        "micro_precision": round(float(micro_p[0]), 4),
+        "micro_recall": round(float(micro_r[0]), 4),
+        "macro_f1": round(float(f[averaged].mean()) if averaged.any() else 0.0, 4),
         "samples_f1": round(float(samples.mean()) if len(samples) else 0.0, 4),
         "precision_at_1": round(precision_at_k(Y, scores, 1), 4),
         "precision_at_3": round(precision_at_k(Y, scores, 3), 4),
@@ -83,9 +92,19 @@ def binarize(articles: Sequence[Article], labels: Sequence[str]) -> np.ndarray:
 
 
 def evaluate_model(model: Any, articles: Sequence[Article]) -> dict[str, Any]:
-    """Score a TagModel on labeled articles; tags unknown to the model count as misses."""
-    from tagger.model.decision import calibrate, decide
+    """Score a TagModel on labeled articles; tags unknown to the model count as misses.
 
+    The articles are cleaned as drafts are, and gold tags are matched to the model's tags
+    across spellings (`Open Data` is the model's `open-data`)."""
+    from tagger.corpus.tags import tag_key
+    from tagger.model.decision import calibrate, decide
+    from tagger.pipeline import clean_article
+
+    spelled = {tag_key(t): t for t in model.labels}
+    articles = [
+        replace(a, tags=tuple(dict.fromkeys(spelled.get(tag_key(t), t) for t in a.tags)))
+        for a in map(clean_article, articles)
+    ]
     labels = list(model.labels)
     extra = sorted({t for a in articles for t in a.tags} - set(labels))
     all_labels = labels + extra

@@ -130,7 +130,7 @@ class Tagger:
 
             finish_entities = self._extractor.start(entity_texts(texts, options.max_entity_chars))
         X = self.model.features.transform(texts)
-        predicted = self.model.predict_features(X, options.limit, options.threshold)
+        predicted = self.model.predict_features(X, texts, options.limit, options.threshold)
         chosen = [[tag for tag, _ in tags] for tags in predicted]
         evidence: list[list[tuple[str, ...]]] = (
             self.explainer.explain(X, texts, chosen)

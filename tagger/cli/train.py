@@ -44,7 +44,9 @@ def train_command(
     ),
     tags_field: str = typer.Option("tags", help="Record field holding the tags (e.g. places)."),
     folds: int = typer.Option(5, min=2, help="Cross-validation folds for thresholds."),
-    seed: int = typer.Option(0, help="Random seed; a fixed seed gives the same model."),
+    seed: int = typer.Option(
+        0, help="Random seed; with --jobs 1 a fixed seed gives exactly the same model."
+    ),
     kind: str = typer.Option("svc", help="Classifier kind: svc (LinearSVC) or logreg."),
     svm_c: float = typer.Option(
         1.0, "--svm-c", help="The linear model's C: larger fits the training tags harder."

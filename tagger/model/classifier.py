@@ -8,7 +8,7 @@ so labels (and cross-validation folds) train in parallel threads without copying
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,10 @@ from scipy import sparse
 from tagger.errors import TrainingError
 
 ProgressFn = Callable[[int, int], None]
+# Threads share the sparse matrix without copies. liblinear's shuffling draws from one C random
+# generator shared by all threads, so with more than one job the same seed can give slightly
+# different weights; with n_jobs=1 training is exactly reproducible (tests/test_training.py).
+BACKEND = "threading"
 
 
 @dataclass(frozen=True)
@@ -110,12 +114,21 @@ def run_parallel(
 ) -> list[tuple[np.ndarray, float]]:
     """Fit many binary models in threads, reporting progress as they finish (in task order)."""
     out: list[tuple[np.ndarray, float]] = []
-    runner = Parallel(n_jobs=n_jobs, backend="threading", return_as="generator")
+    runner = Parallel(n_jobs=n_jobs, backend=BACKEND, return_as="generator")
     for i, result in enumerate(runner(delayed(_fit_one)(*t) for t in tasks), start=1):
         out.append(result)
         if progress is not None:
             progress(i, len(tasks))
     return out
+
+
+@dataclass
+class CrossVal:
+    """Out-of-fold scores (documents x labels) and, per fold, (held-out rows, weights as
+    features x labels, intercepts)."""
+
+    oof: np.ndarray
+    folds: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
 def cross_val_decision(
@@ -124,8 +137,9 @@ def cross_val_decision(
     Y: np.ndarray,
     folds: int,
     progress: ProgressFn | None = None,
-) -> np.ndarray:
-    """Out-of-fold decision scores for every (document, label), all folds trained in parallel."""
+) -> CrossVal:
+    """Out-of-fold decision scores for every (document, label), all folds trained in parallel,
+    with each fold's held-out rows and weights (to score other views of those documents)."""
     from sklearn.model_selection import KFold
 
     splits = list(KFold(folds, shuffle=True, random_state=config.seed).split(X))
@@ -136,11 +150,12 @@ def cross_val_decision(
         for j in range(Y.shape[1])
     ]
     results = run_parallel(tasks, config.n_jobs, progress)
-    oof = np.zeros(Y.shape, dtype=np.float32)
+    result = CrossVal(np.zeros(Y.shape, dtype=np.float32))
     n_labels = Y.shape[1]
     for f, (_, held_out) in enumerate(splits):
         part = results[f * n_labels : (f + 1) * n_labels]
-        W = np.vstack([w for w, _ in part])
+        W = np.ascontiguousarray(np.vstack([w for w, _ in part]).T)
         b = np.array([c for _, c in part], dtype=np.float32)
-        oof[held_out] = np.asarray(X[held_out] @ W.T) + b
-    return oof
+        result.oof[held_out] = np.asarray(X[held_out] @ W) + b
+        result.folds.append((held_out, W, b))
+    return result

@@ -34,11 +34,17 @@ class DecisionConfig:
     rule: str = "scut"  # "scut": learned thresholds; "zero": the classifier's own boundary
 
 
-def fit_thresholds(scores: np.ndarray, Y: np.ndarray, config: DecisionConfig) -> np.ndarray:
-    """Per-tag thresholds (SCut) with one shared threshold for the rare tags."""
+def fit_thresholds(
+    scores: np.ndarray,
+    Y: np.ndarray,
+    config: DecisionConfig,
+    weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per-tag thresholds (SCut) with one shared threshold for the rare tags. `weights` (one
+    per article) weigh the per-tag F1 that SCut maximizes, e.g. towards recent articles."""
     if config.rule == "zero":
         return np.zeros(Y.shape[1], dtype=np.float32)
-    thresholds = fit_scut(scores, Y, config.fbr)
+    thresholds = fit_scut(scores, Y, config.fbr, weights)
     positives = Y.sum(axis=0)
     rare = np.flatnonzero((positives >= 1) & (positives <= config.rare_max_docs))
     shared = fit_shared_threshold(scores[:, rare], Y[:, rare])
@@ -68,20 +74,22 @@ def fit_shared_threshold(scores: np.ndarray, Y: np.ndarray) -> float | None:
     return best
 
 
-def fit_scut(scores: np.ndarray, Y: np.ndarray, fbr: float) -> np.ndarray:
-    """Per-tag thresholds on raw scores from out-of-fold `scores` and 0/1 truth `Y`."""
+def fit_scut(
+    scores: np.ndarray, Y: np.ndarray, fbr: float, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Per-tag thresholds on raw scores from out-of-fold `scores` and 0/1 truth `Y`, each
+    maximizing the tag's (article-weighted) F1."""
     n_docs, n_tags = Y.shape
     thresholds = np.zeros(n_tags, dtype=np.float32)
-    ranks = np.arange(1, n_docs + 1)
+    w = np.ones(n_docs) if weights is None else np.asarray(weights, dtype=np.float64)
     for j in range(n_tags):
         s = scores[:, j]
         order = np.argsort(-s, kind="stable")
-        hits = Y[order, j]
-        positives = hits.sum()
-        if positives == 0:
+        if not Y[:, j].any():
             thresholds[j] = np.inf
             continue
-        f1 = 2 * np.cumsum(hits) / (ranks + positives)
+        hits = Y[order, j] * w[order]
+        f1 = 2 * np.cumsum(hits) / (np.cumsum(w[order]) + hits.sum())
         best = int(np.argmax(f1))
         below = s[order[best + 1]] if best + 1 < n_docs else s[order[best]] - 1.0
         thr = (s[order[best]] + below) / 2
@@ -91,19 +99,20 @@ def fit_scut(scores: np.ndarray, Y: np.ndarray, fbr: float) -> np.ndarray:
     return thresholds
 
 
+PLATT_C = 100.0  # weak regularization: two parameters per tag, hundreds of held-out scores
+
+
 def fit_platt(scores: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Per-tag (a, b) so that sigmoid(a * score + b) estimates P(tag | article)."""
-    from sklearn.linear_model import LogisticRegression
+    from tagger.model.logistic import fit_logistic
 
     params = np.tile(np.array([[2.0, 0.0]], dtype=np.float64), (Y.shape[1], 1))
-    for j in range(Y.shape[1]):
-        y = Y[:, j]
-        if y.min() == y.max():
-            continue
-        lr = LogisticRegression(C=100.0).fit(scores[:, j : j + 1].astype(np.float64), y)
-        a, b = float(lr.coef_[0, 0]), float(lr.intercept_[0])
-        if a > 0:  # a non-increasing map would reorder articles; keep the default then
-            params[j] = (a, b)
+    coef, intercept = fit_logistic(scores[:, :, np.newaxis], Y, PLATT_C)
+    varied = Y.min(axis=0) != Y.max(axis=0)
+    # A non-increasing map would reorder articles; keep the default then.
+    fitted = varied & (coef[:, 0] > 0)
+    params[fitted, 0] = coef[fitted, 0]
+    params[fitted, 1] = intercept[fitted]
     return params
 
 

@@ -1,4 +1,5 @@
-"""The trained tag model: features, per-tag linear scores, calibration and the decision rule."""
+"""The trained tag model: features, per-tag linear scores, stacking, calibration and the
+decision rule."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from scipy import sparse
 from tagger.model.classifier import OneVsRestLinear
 from tagger.model.decision import DecisionConfig, calibrate, decide, rank_limit
 from tagger.model.features import TextFeatures
+from tagger.model.stacking import Level2
 
 
 @dataclass
 class TagModel:
-    """Everything needed to score text; saved as one joblib artifact inside a bundle."""
+    """Everything needed to score text; saved as one joblib artifact inside a bundle.
+
+    `level2` (None: the classifier's margins are the scores) combines the whole-text margins
+    with passage margins and tag-name matches (see `tagger.model.stacking`)."""
 
     labels: list[str]
     features: TextFeatures
@@ -23,25 +28,39 @@ class TagModel:
     thresholds: np.ndarray
     platt: np.ndarray
     decision: DecisionConfig
+    level2: Level2 | None = None
     # Keys of the paragraphs learned as the publisher's boilerplate (tagger.text.boilerplate),
     # stripped from drafts before scoring; () in models trained before they were learned.
     boilerplate: tuple[str, ...] = ()
 
     def raw_scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Uncalibrated classifier scores (texts x labels), the scale thresholds are on."""
-        return self.classifier.decision_function(self.features.transform(texts))
+        """Uncalibrated scores (texts x labels), the scale thresholds are on."""
+        return self.scores_of(self.features.transform(texts), texts)
+
+    def scores_of(self, X: sparse.csr_matrix, texts: Sequence[str]) -> np.ndarray:
+        """`raw_scores` for texts already turned into features `X`."""
+        whole = self.classifier.decision_function(X)
+        if self.level2 is None:
+            return whole
+        return self.level2.scores(
+            whole, texts, self.features.transform, self.classifier.decision_function
+        )
 
     def predict(
         self, texts: Sequence[str], limit: int | None = None, min_score: float | None = None
     ) -> list[list[tuple[str, float]]]:
         """Chosen tags per text as (tag, calibrated score), best first."""
-        return self.predict_features(self.features.transform(texts), limit, min_score)
+        return self.predict_features(self.features.transform(texts), texts, limit, min_score)
 
     def predict_features(
-        self, X: sparse.csr_matrix, limit: int | None = None, min_score: float | None = None
+        self,
+        X: sparse.csr_matrix,
+        texts: Sequence[str],
+        limit: int | None = None,
+        min_score: float | None = None,
     ) -> list[list[tuple[str, float]]]:
         """`predict` for texts already turned into features (so evidence can reuse them)."""
-        raw = self.classifier.decision_function(X)
+        raw = self.scores_of(X, texts)
         probs = calibrate(raw, self.platt)
         chosen = decide(raw, self.thresholds, self.decision)
         ranked = rank_limit(probs, chosen, limit, min_score)

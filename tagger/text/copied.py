@@ -40,6 +40,54 @@ _TAIL_REASONS = frozenset(
 # Chrome that goes from inside the story too; single words such as "Search" or "Comments" may
 # be a section heading there, so they go only above the headline or in the tail.
 _STORY_REASONS = frozenset({"advertisement", "share line", "teaser link", "caption"})
+# First characters of the lines that may be story chrome or a call to action (a cheap test
+# before the patterns of tagger.text.chrome; a line not starting so is neither).
+_STORY_PREFIXES = (
+    "advertisement",
+    "sponsored",
+    "ad",
+    "share",
+    "click to",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "email",
+    "print",
+    "related",
+    "read",
+    "see also",
+    "also read",
+    "more",
+    "recommended",
+    "don",
+    "watch",
+    "listen",
+    "breaking",
+    "photo",
+    "image",
+    "illustration",
+    "subscribe",
+    "sign",
+    "join",
+    "become",
+    "donate",
+    "support",
+    "register",
+    "download",
+    "get",
+    "free",
+    "webinar",
+    "follow",
+    "we",
+    "save",
+    "x ",
+    "x|",
+    "reddit",
+    "whatsapp",
+    "copy link",
+    *"•►▶»■◆●▪·*+-0123456789",
+)
+_PREFIX_CHARS = 16
 # A dateline with one of these first words ("Last reviewed: May 3, 2019") can open the tail.
 _DATELINE_PREFIXES = frozenset({"posted", "published", "updated", "last"})
 
@@ -54,16 +102,35 @@ class PageParts:
 
 
 class _Line:
-    """A line and what it is: chrome (why), surely chrome (`strong`: chrome or a call to
-    action)."""
+    """A line and what it is, worked out when first asked: chrome (why), a call to action,
+    surely chrome (`strong`: either)."""
 
-    __slots__ = ("chrome", "cta", "strong", "text")
+    __slots__ = ("_chrome", "_cta", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.chrome = ch.chrome_reason(text)
-        self.cta = ch.is_cta(text)
-        self.strong = self.chrome is not None or self.cta
+        long = len(text) > ch.MAX_CHROME_CHARS  # too long for chrome or a call to action
+        self._chrome: bool | str | None = None if long else False  # False: not known yet
+        self._cta: bool | None = False if long else None
+
+    @property
+    def chrome(self) -> str | None:
+        """Why the line is chrome, or None."""
+        if self._chrome is False:
+            self._chrome = ch.chrome_reason(self.text)
+        return self._chrome  # type: ignore[return-value]
+
+    @property
+    def cta(self) -> bool:
+        """Whether the line is a call to action."""
+        if self._cta is None:
+            self._cta = ch.is_cta(self.text)
+        return self._cta
+
+    @property
+    def strong(self) -> bool:
+        """Surely chrome: a whole-line chrome form or a call to action."""
+        return self.chrome is not None or self.cta
 
 
 def _prefix_states(lines: Sequence[_Line], limit: int) -> list[tuple[bool, bool]]:
@@ -198,6 +265,9 @@ def _story_chrome(lines: Sequence[_Line], start: int, end: int, drop: dict[int, 
     k = start
     while k < end:
         line = lines[k]
+        if not line.text[:_PREFIX_CHARS].lower().startswith(_STORY_PREFIXES):
+            k += 1
+            continue
         if line.chrome in _STORY_REASONS:
             drop[k] = str(line.chrome)
         elif line.cta:
@@ -215,6 +285,8 @@ def find_article(texts: Sequence[str], title: str = "", detect: bool = True) -> 
     lines to drop; `title` is the explicit title, if any; `detect=False` when the headline is
     known already (HTML) and only a repeat of `title` is looked for."""
     parts = PageParts()
+    if all(len(t) > ch.MAX_CHROME_CHARS for t in texts):
+        return parts  # only long paragraphs: no chrome, headline or tail can be among them
     if len(texts) == 1:  # one paragraph: no headline above a story, no tail below it
         reason = ch.chrome_reason(texts[0])
         if reason in _STORY_REASONS:

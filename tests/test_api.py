@@ -25,7 +25,7 @@ from tagger.training import TrainConfig, train
 from tagger.types import Article
 
 from .conftest import CORPUS, SAMPLE_DRAFT
-from .serving import running_server
+from .serving import running_server, wait_for_health
 
 TOKEN = "editor-secret"
 
@@ -313,15 +313,8 @@ def test_tagger_serve_command(digest_model: Path, tmp_path: Path) -> None:
     server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                health = httpx.get(f"{url}/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, "no server"
-                time.sleep(0.1)
-        assert health.json()["feedback"] and not health.json()["entities"]
+        health = wait_for_health(url, server)
+        assert health["feedback"] and not health["entities"]
         assert db.exists()  # created at start-up
         body = {"text": "A factory opened.", "accepted": ["manufacturing"]}
         assert httpx.post(f"{url}/v1/feedback", json=body).status_code == 401
@@ -333,7 +326,8 @@ def test_tagger_serve_command(digest_model: Path, tmp_path: Path) -> None:
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert "Serving digest (20 tags)" in stderr and "token required" in stderr
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr and "leaked" not in stderr
+    assert server.returncode == 0  # SIGTERM: a graceful stop, not death by signal
 
 
 def test_tagger_serve_without_a_model_is_a_user_error(tmp_path: Path) -> None:
@@ -341,6 +335,6 @@ def test_tagger_serve_without_a_model_is_a_user_error(tmp_path: Path) -> None:
 
     from tagger.cli.app import app
 
-    result = CliRunner().invoke(app, ["serve", "--model", str(tmp_path / "none")])
+    result = CliRunner().invoke(app, ["serve", "--model", str(tmp_path / "none"), "--port", "0"])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: [E200]") and "no such model" in result.stderr

@@ -16,11 +16,12 @@ from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from tagger import __version__
 from tagger.api.errors import BodyLimit, install_error_handlers
+from tagger.api.lanes import LONG_CHARS
+from tagger.api.openapi import exact_openapi, without_paths
 from tagger.api.schemas import (
     ArticleIn,
     BatchRequest,
@@ -32,7 +33,8 @@ from tagger.api.schemas import (
     SuggestRequest,
     SuggestResponse,
 )
-from tagger.api.service import Draft, TaggerService
+from tagger.api.security import SecurityHeaders
+from tagger.api.service import Draft, TaggerService, entities_cut
 from tagger.feedback import Feedback, FeedbackStore
 from tagger.pipeline import Tagger
 from tagger.text.limits import DEFAULT_MAX_BYTES
@@ -44,11 +46,14 @@ STATIC = Path(__file__).resolve().parent / "static"
 @dataclass(frozen=True)
 class ApiSettings:
     """`feedback_db`: SQLite file for /v1/feedback (None: feedback off); `max_body_bytes`:
-    larger request bodies get 413; `token`: when set, /v1/feedback needs it as a bearer token."""
+    larger request bodies get 413; `token`: when set, /v1/feedback needs it as a bearer token;
+    `long_chars`: requests with more characters run in a process of their own (None: no such
+    process, they share the model thread)."""
 
     feedback_db: Path | None = None
     max_body_bytes: int = DEFAULT_MAX_BYTES
     token: str | None = None
+    long_chars: int | None = LONG_CHARS
 
 
 def get_service(request: Request) -> TaggerService:
@@ -84,6 +89,7 @@ def require_token(
 router = APIRouter(
     prefix="/v1",
     responses={
+        400: {"model": ErrorResponse, "description": "Request body is not text (UTF-8)"},
         413: {"model": ErrorResponse, "description": "Request body too large"},
         422: {"model": ErrorResponse, "description": "Invalid request"},
     },
@@ -92,35 +98,44 @@ router = APIRouter(
 
 @router.get("/health", response_model=HealthResponse)
 async def health(service: Service) -> dict[str, Any]:
-    """Liveness: the model is loaded and answering."""
+    """Liveness: the model is loaded and answering; "degraded" (with the problems) while an
+    NER worker is being replaced or was in the last minute."""
+    problems = service.problems()
     return {
-        "status": "ok",
+        "status": "degraded" if problems else "ok",
         "model": service.model,
         "entities": service.entities,
         "feedback": service.feedback is not None,
+        "problems": problems,
     }
 
 
 @router.get("/model")
 async def model(service: Service) -> dict[str, Any]:
-    """The model bundle's manifest: tags, training settings, metrics, versions, checksums."""
-    return service.tagger.manifest
+    """The model bundle's manifest: tags, training settings, metrics, versions, checksums
+    (file paths of the training machine shortened to their last part)."""
+    return cast(dict[str, Any], without_paths(service.tagger.manifest))
 
 
 def _draft(item: ArticleIn, source: str) -> Draft:
     return Draft(item.id, item.title, item.text, source)
 
 
-def _result(suggestion: Suggestion, item_id: str | None) -> dict[str, Any]:
-    return {**suggestion.to_dict(with_evidence=True), "id": item_id}
+def _results(suggestions: list[Suggestion], ids: list[str | None]) -> list[dict[str, Any]]:
+    cuts = entities_cut(suggestions)
+    return [
+        {**s.to_dict(with_evidence=True), "id": item_id, "entities_truncated_at": cut}
+        for s, item_id, cut in zip(suggestions, ids, cuts, strict=True)
+    ]
 
 
 @router.post("/suggest", response_model=SuggestResponse)
 async def suggest(body: SuggestRequest, service: Service) -> dict[str, Any]:
     """Tags (with scores and evidence) and entities for one draft."""
     drafts = [_draft(body, "text")]
-    [suggestion] = await service.suggest(drafts, body.limit, body.threshold, body.entities)
-    return {**_result(suggestion, body.id), "model": service.model}
+    suggestions = await service.suggest(drafts, body.limit, body.threshold, body.entities)
+    [result] = _results(suggestions, [body.id])
+    return {**result, "model": service.model}
 
 
 @router.post("/suggest/batch", response_model=BatchResponse)
@@ -128,7 +143,7 @@ async def suggest_batch(body: BatchRequest, service: Service) -> dict[str, Any]:
     """Up to 64 drafts in one call; results in request order."""
     drafts = [_draft(item, f"articles[{i}].text") for i, item in enumerate(body.articles)]
     suggestions = await service.suggest(drafts, body.limit, body.threshold, body.entities)
-    results = [_result(s, item.id) for s, item in zip(suggestions, body.articles, strict=True)]
+    results = _results(suggestions, [item.id for item in body.articles])
     return {"results": results, "model": service.model}
 
 
@@ -160,12 +175,15 @@ def create_app(tagger: Tagger, settings: ApiSettings | None = None) -> FastAPI:
     """The app for one loaded Tagger. The feedback database is created here, at start-up."""
     settings = settings or ApiSettings()
     store = FeedbackStore(settings.feedback_db) if settings.feedback_db is not None else None
-    service = TaggerService(tagger, store, settings.max_body_bytes)
+    service = TaggerService(tagger, store, settings.max_body_bytes, settings.long_chars)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(service.warm_up)
-        yield
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
 
     # /docs and /redoc with their scripts served by the app, not from a CDN: they work on an
     # intranet without internet access.
@@ -179,7 +197,9 @@ def create_app(tagger: Tagger, settings: ApiSettings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.include_router(router)
+    exact_openapi(app, tagger.tags)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

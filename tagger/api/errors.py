@@ -25,6 +25,9 @@ def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     """The JSON error body `{"error": {"code", "message"}}` with this status and headers."""
+    # A message may quote the request (a field name), which may hold a lone surrogate that
+    # UTF-8 cannot encode: spelt out as "\\ud800" instead of failing the answer.
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
     )

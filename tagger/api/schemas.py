@@ -5,35 +5,84 @@ Field descriptions end up in the OpenAPI document served at /docs.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
+
+from tagger.text.limits import find_lone_surrogate
 
 MAX_BATCH = 64
 MAX_LIMIT = 100
+MAX_ID_CHARS = 500
+# A text must hold a character that is whitespace neither to Python (str.strip) nor to the
+# regular expressions of JSON Schema (ECMA-262 \s, which also counts U+FEFF but not U+001C-1F
+# or U+0085): the document's pattern and the server's check then agree on every string.
+NOT_BLANK = r"[^\s\x1c-\x1f\x85]"
+ECMA_ONLY_SPACE = "\ufeff"
+
+
+def _valid_unicode(value: str) -> str:
+    # JSON escapes can spell a lone surrogate ("\ud800"), which no UTF-8 text can hold.
+    if find_lone_surrogate(value) is not None:
+        raise ValueError("invalid Unicode: a lone surrogate such as \\ud800; fix the text")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_valid_unicode)]
 
 
 class _Strict(BaseModel):
-    # A misspelt field ("txt") is an error, not a silently ignored extra.
-    model_config = ConfigDict(extra="forbid")
+    # A misspelt field ("txt") is an error, not a silently ignored extra; and types are exact,
+    # as the OpenAPI document says ("5" is no integer, "yes" no boolean).
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 def _not_blank(text: str) -> str:
-    if not text.strip():
+    if not text.replace(ECMA_ONLY_SPACE, " ").strip():
         raise ValueError("empty text")
     return text
+
+
+def _integral(value: Any) -> Any:
+    # JSON Schema counts 5.0 as an integer; strict pydantic would not.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+TagLimit = Annotated[
+    int,
+    BeforeValidator(_integral),
+    Field(ge=1, le=MAX_LIMIT),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
+]
+
+
+def _text_field(description: str) -> Any:
+    # Documented, not validated by pydantic: the check is `_not_blank`, with its own message.
+    return Field(
+        ..., description=description, json_schema_extra={"minLength": 1, "pattern": NOT_BLANK}
+    )
 
 
 class ArticleIn(_Strict):
     """One article to tag: its body, an optional headline and your id for it."""
 
-    id: str | None = Field(None, max_length=500, description="Your id; echoed back.")
-    title: str = Field("", description="Headline (optional).")
-    text: str = Field(..., description="Article body: plain text or HTML.")
+    id: Text | None = Field(None, max_length=MAX_ID_CHARS, description="Your id; echoed back.")
+    title: Text = Field("", description="Headline (optional).")
+    text: Text = _text_field("Article body: plain text or HTML, not blank.")
 
     _text = field_validator("text")(_not_blank)
 
 
 class _Options(_Strict):
-    limit: int | None = Field(5, ge=1, le=MAX_LIMIT, description="At most this many tags.")
+    limit: TagLimit | None = Field(5, description="At most this many tags.")
     threshold: float | None = Field(
         None,
         ge=0.0,
@@ -101,6 +150,11 @@ class ArticleResult(BaseModel):
     text: str | None = Field(
         None, description="Cleaned title + blank line + text; entity offsets refer to it."
     )
+    entities_truncated_at: int | None = Field(
+        None,
+        description="Entities were looked for in `text` up to this offset only (a request "
+        "reads at most 100,000 characters for entities); null: in the whole text.",
+    )
 
 
 class SuggestResponse(ArticleResult):
@@ -120,12 +174,12 @@ class FeedbackRequest(_Strict):
     """An editor's decision on the tags suggested for one article: which were kept, which
     removed and which added. It is stored for retraining; every tag must be one of the model's."""
 
-    article_id: str | None = Field(None, max_length=500)
-    title: str = ""
-    text: str
-    accepted: list[str] = Field([], description="Suggested tags the editor kept.")
-    rejected: list[str] = Field([], description="Suggested tags the editor removed.")
-    added: list[str] = Field([], description="Tags of the model's tag set the editor added.")
+    article_id: Text | None = Field(None, max_length=MAX_ID_CHARS)
+    title: Text = ""
+    text: Text = _text_field("Article body, not blank.")
+    accepted: list[Text] = Field([], description="Suggested tags the editor kept.")
+    rejected: list[Text] = Field([], description="Suggested tags the editor removed.")
+    added: list[Text] = Field([], description="Tags of the model's tag set the editor added.")
 
     _text = field_validator("text")(_not_blank)
 
@@ -139,13 +193,15 @@ class FeedbackResponse(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    """Server status: `status` is "ok" once the model is loaded; `entities` and `feedback` say
-    whether entity extraction and /v1/feedback are available."""
+    """Server status: "ok" once the model is loaded, "degraded" while it answers slower or with
+    less than it should (an NER worker replaced: `problems` says what); `entities` and
+    `feedback` say whether entity extraction and /v1/feedback are available."""
 
-    status: str
+    status: Literal["ok", "degraded"]
     model: ModelInfo
     entities: bool
     feedback: bool
+    problems: list[str] = Field([], description="What degrades the service, if anything.")
 
 
 class ErrorBody(BaseModel):

@@ -36,6 +36,13 @@ def serve_command(
         min=1,
         help="Worker processes sharing each draft's entity recognition (lower latency).",
     ),
+    ner_timeout: float = typer.Option(
+        5.0,
+        envvar="TAGGER_NER_TIMEOUT",
+        min=0.1,
+        help="Seconds to wait for an NER worker before doing its part in the server and "
+        "replacing it.",
+    ),
     log_level: str = typer.Option("info", help="uvicorn log level (warning: no access log)."),
 ) -> None:
     """Serve tag suggestions over HTTP, with a web page for editors at /.
@@ -45,29 +52,36 @@ def serve_command(
     `Authorization: Bearer <token>`. Example: tagger serve --model models/default --port 8000
     """
     from tagger.api import ApiSettings, create_app
-    from tagger.api.server import run_server
+    from tagger.api.server import bind, run_server
     from tagger.pipeline import Tagger
 
-    _one_malloc_arena()
     token = os.environ.get("TAGGER_API_TOKEN") or None
-    tagger = Tagger.load(
-        model, entities=entities, spacy_model=spacy_model, ner_processes=ner_processes
-    )
-    settings = ApiSettings(feedback_db=feedback_db, max_body_bytes=max_body_bytes, token=token)
-    app = create_app(tagger, settings)
-    err.print(
-        f"Serving {tagger.bundle.name} ({len(tagger.tags)} tags"
-        f"{', entities' if tagger.spacy_model else ''}) on http://{host}:{port}/ ; "
-        f"feedback to {feedback_db}{' (token required)' if token else ''}"
-    )
-    try:
-        run_server(app, host, port, log_level)
-    finally:
-        tagger.close()
+    sock = bind(host, port)  # a busy port is an error now, not after seconds of loading
+    with sock:
+        _one_malloc_arena()
+        tagger = Tagger.load(
+            model,
+            entities=entities,
+            spacy_model=spacy_model,
+            ner_processes=ner_processes,
+            ner_timeout=ner_timeout,
+        )
+        settings = ApiSettings(feedback_db=feedback_db, max_body_bytes=max_body_bytes, token=token)
+        try:
+            app = create_app(tagger, settings)
+            err.print(
+                f"Serving {tagger.bundle.name} ({len(tagger.tags)} tags"
+                f"{', entities' if tagger.spacy_model else ''}) on "
+                f"http://{host}:{sock.getsockname()[1]}/ ; "
+                f"feedback to {feedback_db}{' (token required)' if token else ''}"
+            )
+            run_server(app, sock, log_level)
+        finally:
+            tagger.close()
 
 
 def _one_malloc_arena() -> None:
-    """Model work runs on a threadpool thread, where glibc gives each thread its own malloc
+    """Model work runs on a thread of its own, where glibc gives each thread its own malloc
     arena; spaCy then runs 8-14% slower than on the main thread. One arena removes that."""
     import contextlib
     import ctypes

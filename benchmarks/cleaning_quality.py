@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/cleaning_quality.py            # development part (dev/)
     .venv/bin/python benchmarks/cleaning_quality.py --errors   # ... and what went wrong where
     .venv/bin/python benchmarks/cleaning_quality.py --blind    # the blind part, measured once
-    .venv/bin/python benchmarks/cleaning_quality.py --write    # both, into RESULTS.md
+    .venv/bin/python benchmarks/cleaning_quality.py --throughput  # suggestions/s, cleaning on/off
+    .venv/bin/python benchmarks/cleaning_quality.py --write    # all of it, into RESULTS.md
 
 Measures, per part: article paragraphs kept (each gold paragraph found in the output), headlines
 kept (the returned title equals the headline), chrome strings removed (none of them left in the
@@ -191,12 +192,58 @@ def real_archives() -> str:
     )
 
 
+def throughput(reps: int = 5) -> str:
+    """Classifier-only `suggest_batch` on the Reuters test articles with cleaning on and off,
+    interleaved per batch (the minimum of `reps` runs each), so that other jobs on the machine
+    weigh on both alike."""
+    from common import reuters_r90
+    from suggest_speed import BATCH, ensure_model
+
+    import tagger.pipeline as pipeline
+    from tagger.pipeline import SuggestOptions, Tagger
+
+    train_docs, test_docs, _ = reuters_r90()
+    tagger = Tagger.load(ensure_model(train_docs), entities=False)
+    options = SuggestOptions(entities=False)
+    batches = [test_docs[i : i + BATCH] for i in range(0, len(test_docs), BATCH)]
+    tagger.suggest_batch(batches[0], options)
+    cleaning = pipeline.clean_article
+    times = {"with": 0.0, "without": 0.0}
+    try:
+        for batch in batches:
+            best = {"with": 1e9, "without": 1e9}
+            for _ in range(reps):
+                for key in best:
+                    pipeline.clean_article = cleaning if key == "with" else (lambda a, _=(): a)
+                    started = time.perf_counter()
+                    tagger.suggest_batch(batch, options)
+                    best[key] = min(best[key], time.perf_counter() - started)
+            for key in times:
+                times[key] += best[key]
+    finally:
+        pipeline.clean_article = cleaning
+    n = len(test_docs)
+    return (
+        f"Classifier-only suggestions, {n:,} Reuters test articles in batches of {BATCH}, one "
+        f"process, each batch's minimum of {reps} runs: {n / times['with']:,.0f} articles/s "
+        f"with cleaning, {n / times['without']:,.0f} without (cleaning "
+        f"{(times['with'] - times['without']) / n * 1e6:.0f} µs per article; target: above "
+        "2,000/s)."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--blind", action="store_true", help="measure the blind part")
     parser.add_argument("--errors", action="store_true", help="print what went wrong")
     parser.add_argument("--write", action="store_true", help="both parts, into RESULTS.md")
+    parser.add_argument(
+        "--throughput", action="store_true", help="suggestions/s with and without cleaning"
+    )
     args = parser.parse_args()
+    if args.throughput:
+        print(throughput())
+        return
     parts = [False, True] if args.write else [args.blind]
     sections = []
     for blind in parts:
@@ -218,6 +265,8 @@ def main() -> None:
             1, "**blind part (blind/), measured once before its errors were seen**\n" + BLIND_ONCE
         )
         sections.append(real_archives())
+        print(sections[-1])
+        sections.append(throughput())
         print(sections[-1])
         body = (
             "Command: `.venv/bin/python benchmarks/cleaning_quality.py --write`. Page set: "

@@ -10,7 +10,7 @@ regression per tag, fitted on out-of-fold scores (stacking):
 - the whole-article margin of the first-level classifier;
 - the best margin over passages (title + a window of about `PASSAGE_WORDS` words of whole
   paragraphs), so one on-topic section is not diluted by the rest;
-- their maximum and the tag's prior frequency;
+- their maximum, whether the tag scores best in the article, and its prior frequency;
 - lexical matches of the tag's own name ("open-data" -> "open data") in the title and the text.
 
 Thresholds and calibration are then fitted on the stacked out-of-fold scores.
@@ -143,10 +143,11 @@ def level2_features(
     whole: np.ndarray, passages: np.ndarray, names: np.ndarray, prior: np.ndarray
 ) -> np.ndarray:
     """(texts x tags x signals): whole and best-passage margins, their maximum, the tag's log
-    prior, and the name matches. (The tag's rank in the text was tried too: it pushed
-    third-ranked tags over their thresholds on short drafts.)"""
+    prior, whether the tag scores best in the text, and the name matches. (The tag's full rank
+    was tried too: it pushed third-ranked tags over their thresholds on short drafts.)"""
     best = np.maximum(whole, passages)
-    signals = [whole, passages, best, np.broadcast_to(prior, whole.shape)]
+    first = best == best.max(axis=1, keepdims=True)
+    signals = [whole, passages, best, np.broadcast_to(prior, whole.shape), first]
     stacked = np.stack(signals, axis=2).astype(np.float32)
     return np.concatenate([stacked, names], axis=2)
 

@@ -471,3 +471,18 @@ def test_people_facilities_and_lowercase_tails_are_not_organizations() -> None:
     spans = [raw("Launch Ohio"), raw("Marcus Holt"), raw("Air Force Base"), raw("KEDFA minutes")]
     found = {(e.text, e.label) for e in extract(text, spans)}
     assert found == {("Launch Ohio", "ORG"), ("Marcus Holt", "PERSON"), ("KEDFA", "ORG")}
+
+
+def test_acronym_and_later_long_form_are_one_entity(extractor: EntityExtractor) -> None:
+    """The acronym's group and the long form's group share one key (issue 12, item 4)."""
+    text = (
+        "Michigan Plants Get Help\n\nThe Michigan Manufacturing Technology Center (MMTC) will "
+        "help 40 small plants adopt robots. Engineers at MMTC said demand is high. A spokesperson "
+        "for the Michigan Manufacturing Technology Center said the state pays for it."
+    )
+    (ents,) = extractor.extract_batch([text])
+    mmtc = [e for e in ents if "MMTC" in {e.text, *e.aliases}]
+    assert len(mmtc) == 1
+    assert mmtc[0].text == "Michigan Manufacturing Technology Center"
+    assert mmtc[0].count == 4  # long form, (MMTC), MMTC, the long form again
+    assert not [e for e in ents if e.text == mmtc[0].text and e is not mmtc[0]]

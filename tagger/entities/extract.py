@@ -5,10 +5,11 @@ The stages, in order (each a function of the text and the spans so far):
 1. `recognise`: report titles from the rules, then spaCy's spans that do not overlap them,
    trimmed ("the", "'s"); organization names mended (`names.refine_org`);
 2. `names.places_in_lists`: places in lists that spaCy called organizations;
-3. `headline_and_repeats`: headline names only when the body has them too, and every later use
+3. `gazetteer.GazetteerRuler.apply` (with a bundle's gazetteer): names the archive keeps naming;
+4. `headline_and_repeats`: headline names only when the body has them too, and every later use
    of a body name that spaCy missed;
-4. `attach_acronyms`: "Massachusetts Institute of Technology (MIT)" and later bare "MIT" joined;
-5. `group.group_entities`: mentions grouped into entities, ranked by salience.
+5. `attach_acronyms`: "Massachusetts Institute of Technology (MIT)" and later bare "MIT" joined;
+6. `group.group_entities`: mentions grouped into entities, ranked by salience.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from tagger.entities import names
 from tagger.entities.acronyms import Definition, bare_mentions, find_definitions
-from tagger.entities.group import group_entities
+from tagger.entities.gazetteer import GazetteerRuler
+from tagger.entities.group import group_entities, group_key
 from tagger.entities.names import LabeledSpan, overlaps, trim_span
 from tagger.entities.pipeline import RawSpan, entity_spans
 from tagger.entities.pool import DEFAULT_TIMEOUT, NERPool
@@ -99,14 +101,31 @@ def attach_acronyms(
             if s >= d.long_start
             and not any(os <= s and e <= oe and oe - os > e - s for os, oe, _ in spans)
         ]
-        claimed = [long_span, *acr_spans]
+        long_form = text[long_span[0] : long_span[1]]
+        claimed = [long_span, *acr_spans, *_later_uses(text, long_form, long_span[1], spans)]
         spans = [x for x in spans if not any(overlaps((x[0], x[1]), c) for c in claimed)]
         spans.extend((s, e, label) for s, e in claimed)
-        key = f"{label}:acr:{d.acronym}"
+        # The long form's own key: its later mentions spelled out join the acronym's group.
+        key = group_key(label, long_form)
         for c in claimed:
             keys[c] = key
     spans = [x for x in spans if not (x[2] == "ORG" and text[x[0] : x[1]] in programs)]
     return spans, keys
+
+
+def _later_uses(
+    text: str, long_form: str, after: int, spans: list[LabeledSpan]
+) -> list[tuple[int, int]]:
+    """Later mentions of a defined long form, where no span reaches past them (spaCy may have
+    cut the name short there, or missed it)."""
+    out = []
+    for start in _occurrences(text, long_form):
+        span = (start, start + len(long_form))
+        if start >= after and not any(
+            overlaps(span, (s, e)) and (s < span[0] or e > span[1]) for s, e, _ in spans
+        ):
+            out.append(span)
+    return out
 
 
 def headline_and_repeats(text: str, spans: list[LabeledSpan]) -> list[LabeledSpan]:
@@ -139,11 +158,16 @@ def _occurrences(text: str, name: str) -> Iterable[int]:
 
 
 def extract(
-    text: str, raw: Iterable[RawSpan], titles: Sequence[TitleSpan] | None = None
+    text: str,
+    raw: Iterable[RawSpan],
+    titles: Sequence[TitleSpan] | None = None,
+    gazetteer: GazetteerRuler | None = None,
 ) -> tuple[Entity, ...]:
     """Entities of one text from spaCy's spans, best first (by salience): the stages of the
     module docstring, in order."""
     spans = names.places_in_lists(text, recognise(text, raw, titles))
+    if gazetteer is not None:
+        spans = gazetteer.apply(text, spans)
     spans = headline_and_repeats(text, spans)
     spans, keys = attach_acronyms(text, spans, find_definitions(text))
     return group_entities(text, spans, keys)
@@ -151,12 +175,18 @@ def extract(
 
 class EntityExtractor:
     """Entities for batches of texts with one spaCy pipeline (loaded once per process), or
-    with `ner_processes` > 1, spaCy in that many worker processes (low latency per draft)."""
+    with `ner_processes` > 1, spaCy in that many worker processes (low latency per draft);
+    `gazetteer`: organization names learned from the archive (a bundle's, may be empty)."""
 
     def __init__(
-        self, spacy_model: str, ner_processes: int = 1, ner_timeout: float = DEFAULT_TIMEOUT
+        self,
+        spacy_model: str,
+        ner_processes: int = 1,
+        ner_timeout: float = DEFAULT_TIMEOUT,
+        gazetteer: Sequence[str] = (),
     ) -> None:
         self.spacy_model = spacy_model
+        self.gazetteer = GazetteerRuler(gazetteer) if gazetteer else None
         self.pool = NERPool(spacy_model, ner_processes, ner_timeout) if ner_processes > 1 else None
 
     def extract_batch(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
@@ -168,7 +198,9 @@ class EntityExtractor:
         NER runs while the caller does other work (scoring tags)."""
         if self.pool is None:
             return lambda: self._here(texts)
-        if len(texts) > 1:  # a batch: whole texts to the workers, the rest here meanwhile
+        # A batch: whole texts to the workers, the rest here meanwhile (the workers know no
+        # gazetteer: with one, they only run spaCy and the rules run here).
+        if len(texts) > 1 and self.gazetteer is None:
             return self.pool.share(texts, self._here)
         collect = self.pool.submit(texts)
 
@@ -176,13 +208,19 @@ class EntityExtractor:
             # Report titles need only the text: find them while the workers run spaCy.
             titles = [find_titles(t) for t in texts]
             spans = collect()
-            return [extract(t, r, ti) for t, r, ti in zip(texts, spans, titles, strict=True)]
+            return [
+                extract(t, r, ti, self.gazetteer)
+                for t, r, ti in zip(texts, spans, titles, strict=True)
+            ]
 
         return finish
 
     def _here(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
         spans = entity_spans(texts, self.spacy_model)
-        return [extract(text, raw) for text, raw in zip(texts, spans, strict=True)]
+        return [
+            extract(text, raw, gazetteer=self.gazetteer)
+            for text, raw in zip(texts, spans, strict=True)
+        ]
 
     def problems(self) -> list[str]:
         """What keeps NER worker processes from full speed (empty when all is well)."""

@@ -31,6 +31,12 @@ class _Group:
             self.forms[text] = self.forms.get(text, 0) + 1
 
 
+def group_key(label: str, surface: str) -> str:
+    """Mentions with the same key are one entity: same label, same name (case and spacing
+    ignored)."""
+    return f"{label}:{' '.join(surface.split()).lower()}"
+
+
 def _group(
     text: str, spans: list[LabeledSpan], keys: dict[tuple[int, int], str]
 ) -> dict[str, _Group]:
@@ -38,7 +44,7 @@ def _group(
     people: dict[str, str] = {}
     for start, end, label in sorted(spans):
         surface = " ".join(text[start:end].split())
-        key = keys.get((start, end)) or f"{label}:{surface.lower()}"
+        key = keys.get((start, end)) or group_key(label, surface)
         if label == "PERSON":
             if " " in surface:
                 people.setdefault(surface.split()[-1].lower(), key)
@@ -46,10 +52,7 @@ def _group(
                 key = people.get(surface.lower(), key)
         group = groups.setdefault(key, _Group(label))
         group.add(surface, (start, end))
-        if (
-            (start, end) not in keys
-            or (key.startswith(f"{label}:acr:") and len(surface) > len(group.preferred or ""))
-        ) and (group.preferred is None or len(surface) > len(group.preferred)):
+        if group.preferred is None or len(surface) > len(group.preferred):
             group.preferred = surface
     return groups
 

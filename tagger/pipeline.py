@@ -64,7 +64,8 @@ class Tagger:
             from tagger.entities.pool import DEFAULT_TIMEOUT
 
             timeout = DEFAULT_TIMEOUT if ner_timeout is None else ner_timeout
-            self._extractor = EntityExtractor(spacy_model, ner_processes, timeout)
+            gazetteer = getattr(bundle.model, "gazetteer", ())
+            self._extractor = EntityExtractor(spacy_model, ner_processes, timeout, gazetteer)
 
     @classmethod
     def load(

@@ -62,6 +62,12 @@ def train_command(
         help="Editors' feedback database (from `tagger serve`): accepted and added tags "
         "become training tags, rejected tags negatives for their article.",
     ),
+    gazetteer: bool = typer.Option(
+        False,
+        "--gazetteer/--no-gazetteer",
+        help="Also learn the organization names the archive keeps naming (runs spaCy over "
+        "every article: slower) and find them in drafts.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the training report as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
@@ -105,6 +111,8 @@ def train_command(
     }
     info = _manifest_info(config, corpus_info, feedback_info, result.report)
     info["boilerplate"] = learned.to_dict()
+    if gazetteer:
+        info["gazetteer"] = _learn_gazetteer(result.model, articles)
     path = save_bundle(result.model, out_dir, info, force=force)
     report = {"bundle": str(path), **result.report, "skipped_invalid": stats.skipped}
     if feedback_info is not None:
@@ -113,6 +121,22 @@ def train_command(
         out.print_json(json.dumps(report))
     else:
         _print_summary(report)
+
+
+def _learn_gazetteer(model: Any, articles: list[Article]) -> dict[str, Any]:
+    """Store the archive's organization names in the model; what the manifest records."""
+    from tagger.entities.gazetteer import learn_gazetteer
+    from tagger.entities.pipeline import resolve_model
+    from tagger.pipeline import clean_article
+
+    spacy_model = resolve_model(None)
+    texts = [clean_article(a).full_text for a in articles]  # as drafts are read
+    model.gazetteer = learn_gazetteer(texts, spacy_model)
+    return {
+        "names": len(model.gazetteer),
+        "spacy_model": spacy_model,
+        "examples": list(model.gazetteer[:20]),
+    }
 
 
 def _manifest_info(

@@ -32,6 +32,9 @@ class TagModel:
     # Keys of the paragraphs learned as the publisher's boilerplate (tagger.text.boilerplate),
     # stripped from drafts before scoring; () in models trained before they were learned.
     boilerplate: tuple[str, ...] = ()
+    # Organization names the archive keeps naming (tagger.entities.gazetteer), found in drafts
+    # by the entity stages; () when trained without --gazetteer.
+    gazetteer: tuple[str, ...] = ()
 
     def raw_scores(self, texts: Sequence[str]) -> np.ndarray:
         """Uncalibrated scores (texts x labels), the scale thresholds are on."""

@@ -130,6 +130,23 @@ def test_copied_page_with_single_line_breaks() -> None:
     assert (draft.title, draft.text) == ("openFDA Opens Its First Dataset", "\n".join(STORY))
 
 
+def test_hard_wrapped_wire_copy_is_read_by_paragraph() -> None:
+    from tagger.text.clean import text_units
+
+    wire = (
+        "A survey of 19 provinces and seven cities\n"
+        "showed vermin consume between seven and 12 pct of the grain\n"
+        "stocks, the China Daily said.\n"
+        "    It also said that each year 1.575 mln tonnes, or 25 pct, of\n"
+        "fruit output are left to rot, and 2.1 mln tonnes, or up\n"
+        "to 30 pct, of its vegetables.\n"
+    )
+    units = text_units(wire)
+    assert len(units) == 2 and units[1].startswith("It also said")
+    draft = clean_draft(wire, title="CHINA DAILY SAYS VERMIN EAT GRAIN STOCKS")
+    assert draft.text == "\n".join(line.strip() for line in wire.strip().split("\n"))
+
+
 def test_no_headline_means_nothing_is_cut_from_the_top() -> None:
     text = "\n".join([STORY[0], "Background", STORY[1]])
     assert clean_draft(text).text == text

@@ -220,33 +220,43 @@ def _split_units(source: str) -> _Units:
         source = "\n".join(normalize_line(line) for line in source.split("\n"))
     source_lines = source.split("\n")
     blocks: list[tuple[int, list[str]]] = []
+    blank: list[bool] = []  # whether a blank line precedes each block
     current: list[str] = []
     first = 0
+    indented = False
     for n, raw in enumerate(source_lines):
         text = raw.strip()
-        if text:
-            if not current:
-                first = n
-            current.append(text)
-        elif current:
+        if not text:
+            if current:
+                blocks.append((first, current))
+                current = []
+            continue
+        was_indented, indented = indented, raw[0] in " \t"
+        if current and indented and not was_indented:  # an indented first line: a paragraph
             blocks.append((first, current))
             current = []
+            blank.append(False)
+        elif not current:
+            blank.append(True)
+        if not current:
+            first = n
+        current.append(text)
     if current:
         blocks.append((first, current))
     out = _Units([], [], [], [], source_lines)
     if _hard_wrapped(blocks):
-        for first, block in blocks:
+        for (first, block), blank_before in zip(blocks, blank, strict=True):
             out.texts.append(" ".join(block))
             out.lines.append(block)
             out.first.append(first)
-            out.blank_before.append(True)
+            out.blank_before.append(blank_before)
         return out
-    for first, block in blocks:
+    for (first, block), blank_before in zip(blocks, blank, strict=True):
         for i, line in enumerate(block):
             out.texts.append(line)
             out.lines.append([line])
             out.first.append(first + i)
-            out.blank_before.append(i == 0)
+            out.blank_before.append(blank_before and i == 0)
     return out
 
 

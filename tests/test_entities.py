@@ -486,3 +486,15 @@ def test_acronym_and_later_long_form_are_one_entity(extractor: EntityExtractor) 
     assert mmtc[0].text == "Michigan Manufacturing Technology Center"
     assert mmtc[0].count == 4  # long form, (MMTC), MMTC, the long form again
     assert not [e for e in ents if e.text == mmtc[0].text and e is not mmtc[0]]
+
+
+def test_gazetteer_names_fill_gaps_and_complete_cut_names() -> None:
+    """A learned name is added where no span is and replaces the ORG spans it contains, but
+    never a title or a longer name."""
+    from tagger.entities.gazetteer import GazetteerRuler
+
+    text = "Riverbend Growth and Jobs Alliance met Riverbend Growth and Jobs Alliance Review."
+    ruler = GazetteerRuler(["Riverbend Growth and Jobs Alliance"])
+    cut = (0, 16, "ORG")  # spaCy cut the name at "and"
+    title = (39, 81, "REPORT")
+    assert sorted(ruler.apply(text, [cut, title])) == [(0, 34, "ORG"), title]

@@ -20,13 +20,15 @@ class SuggestOptions:
     extract entities (needs the spaCy pipeline, loaded when the Tagger is created);
     `evidence`: fill each tag's evidence, the words that pushed its score most;
     `max_entity_chars`: entities are looked for in at most this many characters of the batch
-    (`entities.pipeline.entity_texts`: short texts whole, long ones cut), None: everywhere."""
+    (`entities.pipeline.entity_texts`: short texts whole, long ones cut), None: everywhere;
+    `candidates`: also rank this many best-scoring tags, suggested or not (0: none)."""
 
     limit: int | None = 5
     threshold: float | None = None
     entities: bool = True
     evidence: bool = False
     max_entity_chars: int | None = None
+    candidates: int = 0
 
 
 def clean_article(article: Article, learned: Collection[str] = ()) -> Article:
@@ -131,7 +133,9 @@ class Tagger:
 
             finish_entities = self._extractor.start(entity_texts(texts, options.max_entity_chars))
         X = self.model.features.transform(texts)
-        predicted = self.model.predict_features(X, texts, options.limit, options.threshold)
+        predicted, ranked = self.model.predict_ranked(
+            X, texts, options.limit, options.threshold, options.candidates
+        )
         chosen = [[tag for tag, _ in tags] for tags in predicted]
         evidence: list[list[tuple[str, ...]]] = (
             self.explainer.explain(X, texts, chosen)
@@ -147,8 +151,9 @@ class Tagger:
                 tags=tuple(TagScore(t, s, ev) for (t, s), ev in zip(tags, evs, strict=True)),
                 entities=ents,
                 text=text if with_entities else None,
+                candidates=tuple(TagScore(t, s) for t, s in best),
             )
-            for a, tags, evs, ents, text in zip(
-                articles, predicted, evidence, entities, texts, strict=True
+            for a, tags, evs, ents, text, best in zip(
+                articles, predicted, evidence, entities, texts, ranked, strict=True
             )
         ]

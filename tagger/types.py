@@ -69,6 +69,8 @@ class Suggestion:
     tags: tuple[TagScore, ...]
     entities: tuple[Entity, ...] = ()
     text: str | None = None
+    # The best-scoring tags, suggested or not, when asked for (SuggestOptions.candidates).
+    candidates: tuple[TagScore, ...] = ()
 
     def to_dict(self, with_evidence: bool = False) -> dict[str, Any]:
         """JSON-ready dict (scores rounded to 4 digits); each tag's evidence only when asked."""

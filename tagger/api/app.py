@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -48,12 +49,14 @@ class ApiSettings:
     """`feedback_db`: SQLite file for /v1/feedback (None: feedback off); `max_body_bytes`:
     larger request bodies get 413; `token`: when set, /v1/feedback needs it as a bearer token;
     `long_chars`: requests with more characters run in a process of their own (None: no such
-    process, they share the model thread)."""
+    process, they share the model thread); `cors_origins`: web pages from these origins
+    (`https://cms.example.org`) may call the API from the browser (none: same origin only)."""
 
     feedback_db: Path | None = None
     max_body_bytes: int = DEFAULT_MAX_BYTES
     token: str | None = None
     long_chars: int | None = LONG_CHARS
+    cors_origins: tuple[str, ...] = ()
 
 
 def get_service(request: Request) -> TaggerService:
@@ -133,9 +136,25 @@ def _results(suggestions: list[Suggestion], ids: list[str | None]) -> list[dict[
 async def suggest(body: SuggestRequest, service: Service) -> dict[str, Any]:
     """Tags (with scores and evidence) and entities for one draft."""
     drafts = [_draft(body, "text")]
-    suggestions = await service.suggest(drafts, body.limit, body.threshold, body.entities)
+    suggestions = await service.suggest(
+        drafts, body.limit, body.threshold, body.entities, body.candidates
+    )
     [result] = _results(suggestions, [body.id])
-    return {**result, "model": service.model}
+    return {
+        **result,
+        "candidates": candidates(suggestions[0], body.candidates),
+        "model": service.model,
+    }
+
+
+def candidates(suggestion: Suggestion, count: int) -> list[dict[str, Any]]:
+    """The suggested tags, then the best runners-up, `count` in all (or the suggested ones)."""
+    suggested = {t.tag for t in suggestion.tags}
+    runners_up = [t for t in suggestion.candidates if t.tag not in suggested]
+    ranked = [*suggestion.tags, *runners_up[: max(0, count - len(suggestion.tags))]]
+    return [
+        {"tag": t.tag, "score": round(t.score, 4), "suggested": t.tag in suggested} for t in ranked
+    ]
 
 
 @router.post("/suggest/batch", response_model=BatchResponse)
@@ -198,8 +217,20 @@ def create_app(tagger: Tagger, settings: ApiSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    if settings.cors_origins:
+        # Outermost, so that refusals (413, 401) carry the headers too and the page can read them.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
     app.include_router(router)
     exact_openapi(app, tagger.tags)
+    from tagger.api import annif  # it builds on this module's dependencies
+
+    annif.install(app, service.model["name"], tagger.tags)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -95,9 +95,23 @@ class _Options(_Strict):
     )
 
 
+CandidateCount = Annotated[
+    int,
+    BeforeValidator(_integral),
+    Field(ge=0, le=MAX_LIMIT),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_LIMIT}),
+]
+
+
 class SuggestRequest(ArticleIn, _Options):
-    """One article to tag, with how many tags to suggest, an optional score threshold and
-    whether to find entities too."""
+    """One article to tag, with how many tags to suggest, an optional score threshold,
+    whether to find entities too and how many ranked candidates to list."""
+
+    candidates: CandidateCount = Field(
+        10,
+        description="List this many candidates in all: the suggested tags, then the best "
+        "runners-up (the suggested tags are always listed).",
+    )
 
 
 class BatchRequest(_Options):
@@ -157,9 +171,19 @@ class ArticleResult(BaseModel):
     )
 
 
-class SuggestResponse(ArticleResult):
-    """Suggestions for one article, and the model that made them."""
+class CandidateOut(BaseModel):
+    """A candidate tag for an editor to choose: suggested (pre-selected) or a runner-up."""
 
+    tag: str
+    score: float = Field(..., description="Calibrated score, 0-1.")
+    suggested: bool = Field(..., description="Among the suggested tags (`tags`).")
+
+
+class SuggestResponse(ArticleResult):
+    """Suggestions for one article, ranked candidates (the suggested tags first, then the
+    runners-up by score) and the model that made them."""
+
+    candidates: list[CandidateOut]
     model: ModelInfo
 
 

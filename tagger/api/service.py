@@ -93,15 +93,27 @@ class TaggerService:
         limit: int | None,
         threshold: float | None,
         entities: bool = True,
+        candidates: int = 0,
     ) -> list[Suggestion]:
-        """Tags with evidence (and entities) per draft; InputError for an unusable draft."""
+        """Tags with evidence (and entities) per draft, and the `candidates` best-scoring tags
+        whether suggested or not; InputError for an unusable draft."""
         options = SuggestOptions(
             limit,
             threshold,
             entities=entities and self.entities,
             evidence=True,
             max_entity_chars=ENTITY_BUDGET,
+            candidates=candidates,
         )
+        return await self._run(drafts, options)
+
+    async def rank(self, drafts: Sequence[Draft], limit: int, threshold: float) -> list[Suggestion]:
+        """Annif's way: the `limit` best-scoring tags at or above `threshold` per draft, with
+        no evidence and no entities (the learned per-tag thresholds do not apply)."""
+        options = SuggestOptions(limit, threshold, entities=False, evidence=False)
+        return await self._run(drafts, options)
+
+    async def _run(self, drafts: Sequence[Draft], options: SuggestOptions) -> list[Suggestion]:
         size = sum(len(d.title) + len(d.text) for d in drafts)
         if self.long_lane is not None and self.long_chars is not None and size > self.long_chars:
             return await self.long_lane.suggest(drafts, options)

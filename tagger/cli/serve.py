@@ -43,6 +43,12 @@ def serve_command(
         help="Seconds to wait for an NER worker before doing its part in the server and "
         "replacing it.",
     ),
+    cors_origin: list[str] = typer.Option(
+        [],
+        "--cors-origin",
+        help="Let web pages from this origin (https://cms.example.org) call the API from the "
+        "browser; repeatable. Default: none.",
+    ),
     log_level: str = typer.Option("info", help="uvicorn log level (warning: no access log)."),
 ) -> None:
     """Serve tag suggestions over HTTP, with a web page for editors at /.
@@ -66,7 +72,12 @@ def serve_command(
             ner_processes=ner_processes,
             ner_timeout=ner_timeout,
         )
-        settings = ApiSettings(feedback_db=feedback_db, max_body_bytes=max_body_bytes, token=token)
+        settings = ApiSettings(
+            feedback_db=feedback_db,
+            max_body_bytes=max_body_bytes,
+            token=token,
+            cors_origins=tuple(cors_origin),
+        )
         try:
             app = create_app(tagger, settings)
             err.print(

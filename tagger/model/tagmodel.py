@@ -63,11 +63,30 @@ class TagModel:
         min_score: float | None = None,
     ) -> list[list[tuple[str, float]]]:
         """`predict` for texts already turned into features (so evidence can reuse them)."""
+        chosen, _ = self.predict_ranked(X, texts, limit, min_score, 0)
+        return chosen
+
+    def predict_ranked(
+        self,
+        X: sparse.csr_matrix,
+        texts: Sequence[str],
+        limit: int | None,
+        min_score: float | None,
+        candidates: int,
+    ) -> tuple[list[list[tuple[str, float]]], list[list[tuple[str, float]]]]:
+        """`predict_features`, and with it the `candidates` best-scoring tags per text whether
+        chosen or not (runners-up for an editor to pick from), from the same scores."""
         raw = self.scores_of(X, texts)
         probs = calibrate(raw, self.platt)
         chosen = decide(raw, self.thresholds, self.decision)
-        ranked = rank_limit(probs, chosen, limit, min_score)
-        return [[(self.labels[j], float(probs[i, j])) for j in row] for i, row in enumerate(ranked)]
+
+        def named(ranked: list[list[int]]) -> list[list[tuple[str, float]]]:
+            return [
+                [(self.labels[j], float(probs[i, j])) for j in row] for i, row in enumerate(ranked)
+            ]
+
+        best = rank_limit(probs, chosen, candidates, 0.0) if candidates else [[] for _ in texts]
+        return named(rank_limit(probs, chosen, limit, min_score)), named(best)
 
     def threshold_scores(self) -> dict[str, float]:
         """Each tag's learned threshold, expressed as a calibrated score."""

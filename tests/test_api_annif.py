@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from tagger.api.annif import subject_uri
 from tagger.pipeline import Tagger
 
 from .conftest import SAMPLE_DRAFT
-from .serving import running_server
+from .serving import running_server, wait_for_health
 
 FACTORY = "The factory added a production line and hired machinists for precision parts."
 
@@ -112,3 +115,31 @@ def test_learn_stores_feedback(annif: AnnifClient, server: str, feedback_db: Pat
     bad = [{"text": FACTORY, "subjects": [{"uri": "urn:tagger:digest:no-such-tag"}]}]
     response = httpx.post(f"{server}/v1/projects/digest/learn", json=bad)
     assert response.status_code == 422 and "no-such-tag" in response.text
+
+
+@pytest.mark.slow
+def test_tagger_serve_speaks_annif_and_cors(digest_model: Path, tmp_path: Path) -> None:
+    """The command itself: `tagger serve --cors-origin ...`, called by annif-client."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    command = [sys.executable, "-m", "tagger", "serve", "--model", str(digest_model)]
+    command += ["--port", str(port), "--feedback-db", str(tmp_path / "fb.db"), "--no-entities"]
+    command += ["--cors-origin", "https://a.example", "--cors-origin", "https://b.example"]
+    command += ["--log-level", "warning"]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_health(url, server)
+        client = AnnifClient(api_base=f"{url}/v1/")
+        assert [p["project_id"] for p in client.projects] == ["digest"]
+        [best, *_] = client.suggest("digest", FACTORY, limit=3)
+        assert best["label"] == "manufacturing" and best["uri"] == "urn:tagger:digest:manufacturing"
+        for origin, allowed in [("https://b.example", True), ("https://c.example", False)]:
+            headers = {"Origin": origin, "Access-Control-Request-Method": "POST"}
+            response = httpx.options(f"{url}/v1/suggest", headers=headers)
+            assert (response.headers.get("access-control-allow-origin") == origin) is allowed
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert "Traceback" not in stderr and server.returncode == 0

@@ -54,8 +54,9 @@ def serve_command(
     """Serve tag suggestions over HTTP, with a web page for editors at /.
 
     API: POST /v1/suggest, POST /v1/suggest/batch, POST /v1/feedback, GET /v1/health,
-    GET /v1/model; OpenAPI docs at /docs. With TAGGER_API_TOKEN set, /v1/feedback needs
-    `Authorization: Bearer <token>`. Example: tagger serve --model models/default --port 8000
+    GET /v1/model, Annif-compatible /v1/projects/...; OpenAPI docs at /docs. With
+    TAGGER_API_TOKEN set, /v1/feedback needs `Authorization: Bearer <token>`.
+    Example: tagger serve --model models/default --port 8000
     """
     from tagger.api import ApiSettings, create_app
     from tagger.api.server import bind, run_server

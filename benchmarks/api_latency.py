@@ -211,10 +211,11 @@ model trained on `corpus/digest`; clients (httpx, keep-alive) on loopback in ano
 send one 600-word draft (8 paragraphs of digest articles) to `POST /v1/suggest`, which returns
 tags with evidence, entities and the cleaned text (last row: the same server, requests with
 `"entities": false`). Latency is measured at the client. The
-concurrent clients share {args.requests} requests. Model work runs in the threadpool, one
-request at a time (it holds the GIL most of the time, so overlapping calls only slow each
-other); entity recognition is shared with one worker process (`--ner-processes 2`, the
-default on 2 cores; the last row: a server started with `--ner-processes 1`). Targets
+concurrent clients share {args.requests} requests. Model work runs on one model thread
+(it holds the GIL most of the time, so overlapping calls would only slow each other); requests
+waiting together are tagged as one batch; entity recognition is shared with one worker process
+(`--ner-processes 2`, the default on 2 cores: one draft in pieces, a batch as whole drafts; the
+last row: a server started with `--ner-processes 1`). Targets
 (issue 5): p50 < 60 ms, p95 < 150 ms single-client.
 1-minute load average when the run started: {load:.2f} on 2 cores.
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from common import ROOT, markdown_table, write_section
 
 from tagger.corpus import read_corpus
-from tagger.training import TrainConfig, article_date, prepare, time_split
+from tagger.training import TrainConfig, article_date, time_split
 from tagger.types import Article
 
 DIGITALGOV = ROOT.parent / "shared" / "corpora" / "digitalgov-news"
@@ -60,7 +60,7 @@ def main() -> None:
     ap.add_argument("--dev-only", action="store_true")
     ap.add_argument("--corpus", type=Path, default=DIGITALGOV)
     args = ap.parse_args()
-    articles, _ = prepare(list(read_corpus([args.corpus], "topics")))
+    articles = list(read_corpus([args.corpus], "topics"))  # time_split cleans them
     splits = {k: v for k, v in SPLITS.items() if not (args.dev_only and k == "test")}
     rows = []
     for split, (start, end) in splits.items():

@@ -195,8 +195,20 @@ def train(
 ) -> TrainResult:
     """Fit features, first- and second-level models, thresholds and calibration."""
     started = time.perf_counter()
+    prepared, merged_tags = prepare(articles)
+    return _train_prepared(prepared, merged_tags, config, progress, started)
+
+
+def _train_prepared(
+    articles: list[Article],
+    merged_tags: dict[str, list[str]],
+    config: TrainConfig,
+    progress: Progress | None,
+    started: float,
+) -> TrainResult:
+    """`train` on articles already `prepare`d (cross-validation and time splits prepare the
+    whole corpus once, not once per model)."""
     notify: Progress = progress or (lambda stage, done, total: None)
-    articles, merged_tags = prepare(articles)
     labels, counts = _select_tags(articles, config.min_tag_docs)
     docs = [a for a in articles if any(t in set(labels) for t in a.tags)]
     if not labels:
@@ -281,7 +293,8 @@ def cross_validate(
     splits = list(KFold(folds, shuffle=True, random_state=config.classifier.seed).split(docs))
     for f, (tr, te) in enumerate(splits):
         notify("cross-validation folds", f, folds)
-        model = train([docs[i] for i in tr], config).model
+        fold = [docs[i] for i in tr]
+        model = _train_prepared(fold, {}, config, None, time.perf_counter()).model
         P[te], S[te] = _score_held_out(model, [docs[i] for i in te], labels)
     notify("cross-validation folds", folds, folds)
     result = multilabel_metrics(Y, P, S, labels)
@@ -304,7 +317,7 @@ def time_split(
     """Train on the articles dated before `split_date` (YYYY-MM-DD), test on the rest, the way
     a newsroom uses a tagger. Gold tags never seen in training are dropped (counted), and
     macro-F1 averages over the tags present in the test gold."""
-    articles, _ = prepare(articles)
+    articles, merged_tags = prepare(articles)
     undated = sum(article_date(a) is None for a in articles)
     if undated:
         raise TrainingError(
@@ -317,7 +330,7 @@ def time_split(
             f"--split-date {split_date}: {len(before)} articles before it, {len(after)} tagged "
             "ones on or after it; both must be non-empty"
         )
-    model = train(before, config, progress).model
+    model = _train_prepared(before, merged_tags, config, progress, time.perf_counter()).model
     labels = list(model.labels)
     unseen = sum(t not in set(labels) for a in after for t in a.tags)
     Y = binarize(after, labels)

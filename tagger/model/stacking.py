@@ -103,15 +103,18 @@ def _stem_words(text: str) -> list[str]:
     return [w[:NAME_PREFIX] for w in _WORD.findall(text.lower())]
 
 
+def _name_stems(tag: str) -> tuple[str, ...]:
+    """A tag name's word stems without its stop words (kept when it has nothing else)."""
+    stems = tuple(w[:NAME_PREFIX] for w in re.split(r"[\W_]+", tag.lower()) if w)
+    return tuple(w for w in stems if w not in _NAME_STOP_WORDS) or stems
+
+
 class TagNames:
     """Counts matches of each tag's own name in a title and a text (word prefixes, in order,
     stop words of the name ignored): `open-data` matches "open data", "Open Data's"."""
 
     def __init__(self, labels: Sequence[str]) -> None:
-        self.phrases = [
-            tuple(w[:NAME_PREFIX] for w in re.split(r"[\W_]+", t.lower()) if w) for t in labels
-        ]
-        self.phrases = [tuple(w for w in p if w not in _NAME_STOP_WORDS) or p for p in self.phrases]
+        self.phrases = [_name_stems(t) for t in labels]
         self.longest = max((len(p) for p in self.phrases), default=1)
         self.index: dict[tuple[str, ...], list[int]] = {}
         for j, phrase in enumerate(self.phrases):
